@@ -1,0 +1,40 @@
+# Shared settings and helpers for the project's scripts. Sourced, not run.
+# Everything can be overridden from the environment.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${VENV:-$ROOT/.venv}"
+STACK_DIR="${STACK_DIR:-$ROOT/.run}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+MONGO_PORT="${MONGO_PORT:-27017}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+export MONGO_URI="${MONGO_URI:-mongodb://127.0.0.1:$MONGO_PORT/?replicaSet=secantus}"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Wait until a TCP port answers on 127.0.0.1, or fail after $2 seconds.
+wait_port() {
+  local port=$1 timeout=${2:-30} name=${3:-port $1} start=$SECONDS
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    (( SECONDS - start >= timeout )) && die "$name did not open 127.0.0.1:$port within ${timeout}s"
+    sleep 0.1
+  done
+}
+
+# Is the process whose PID is in file $1 alive?
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Stop the process whose PID is in file $1: SIGTERM, then SIGKILL after $2 seconds.
+stop_pidfile() {
+  local file=$1 grace=${2:-10} name=${3:-process}
+  if pid_alive "$file"; then
+    local pid; pid=$(cat "$file")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq $((grace * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name (pid $pid) ignored SIGTERM for ${grace}s; killing"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    log "stopped $name (pid $pid)"
+  fi
+  rm -f "$file"
+}
