@@ -1,0 +1,29 @@
+import Hummingbird
+import Prometheus
+
+/// `/health`, `/ready` and `/metrics`, served by every service.
+public enum OperationalRoutes {
+    /// - Parameters:
+    ///   - registry: the Prometheus registry returned by ``Observability/bootstrap(format:level:)``; tests pass a fresh one.
+    ///   - readiness: returns nil when ready, or the reason the service cannot take traffic yet.
+    public static func add<Context: RequestContext>(
+        to router: Router<Context>,
+        registry: PrometheusCollectorRegistry,
+        readiness: @escaping @Sendable () async -> String?
+    ) {
+        router.get("/health") { _, _ in "ok" }
+        router.get("/ready") { _, _ -> Response in
+            if let reason = await readiness() {
+                throw APIError(.serviceUnavailable, "not_ready", reason)
+            }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready")))
+        }
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
+            )
+        }
+    }
+}
