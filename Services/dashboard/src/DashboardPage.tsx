@@ -1,0 +1,21 @@
+import { AccuracyChart } from "./AccuracyChart";
+import type { LiveData } from "./liveState";
+import { PredictionsTable } from "./PredictionsTable";
+import { SummaryFigures } from "./SummaryFigures";
+import { WordCloud } from "./WordCloud";
+import { WordTable } from "./WordTable";
+
+/** Headline figures, accuracy over time, top words (table and cloud) and the latest predictions. */
+export function DashboardPage({ data, hidden }: { data: LiveData; hidden: boolean }) {
+  return (
+    <section id="page-dashboard" data-testid="page-dashboard" className="page dashboard" hidden={hidden}>
+      <SummaryFigures summary={data.summary} />
+      <div className="panels">
+        <AccuracyChart points={data.accuracy} />
+        <WordCloud words={data.words} />
+        <WordTable words={data.words} />
+        <PredictionsTable predictions={data.predictions} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+import type { Summary } from "./contract";
+import { formatCount, formatPercent, formatRate } from "./format";
+
+function Figure({ id, label, value, display, hint }:
+  { id: string; label: string; value: number | string | null | undefined; display: string; hint?: string }) {
+  return (
+    <div className="figure" id={`figure-${id}`} data-testid={`figure-${id}`} data-value={value ?? ""}>
+      <div className="figure-value" title={hint}>{display}</div>
+      <div className="figure-label">{label}</div>
+    </div>
+  );
+}
+
+/** The headline numbers from `/api/v1/summary`. */
+export function SummaryFigures({ summary }: { summary: Summary | null }) {
+  const s = summary;
+  return (
+    <div className="figures" aria-label="Summary">
+      <Figure id="reviews" label="reviews processed" value={s?.reviews} display={formatCount(s?.reviews)} />
+      <Figure id="accuracy" label="accuracy" value={s?.accuracy} display={formatPercent(s?.accuracy)}
+              hint={s ? `${formatCount(s.correct)} of ${formatCount(s.reviews)} predicted correctly` : undefined} />
+      <Figure id="rate" label="reviews / min" value={s?.reviewsPerMinute} display={formatRate(s?.reviewsPerMinute)} />
+      <Figure id="model" label="model version" value={s?.modelVersion} display={s ? s.modelVersion ?? "none" : "–"} />
+      <Figure id="words" label="distinct words" value={s?.distinctWords} display={formatCount(s?.distinctWords)} />
+      <Figure id="dead-lettered" label="dead-lettered" value={s?.deadLettered} display={formatCount(s?.deadLettered)} />
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import type {
+  AccuracyPoint, ErrorBody, Prediction, ReviewStatus, ReviewSubmission, SampleReview, Summary, WordCount,
+} from "./contract";
+
+/** A failed request: the HTTP status (0 when the server could not be reached) and the server's own error text. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly reason: string, readonly detail: string) {
+    super(detail ? `${reason}: ${detail}` : reason);
+  }
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers: { Accept: "application/json", ...init?.headers } });
+  } catch (e) {
+    throw new ApiError(0, "network error", e instanceof Error ? e.message : String(e));
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    // The contract promises {error, detail}; a proxy in between may answer with plain text or HTML instead.
+    let body: Partial<ErrorBody> = {};
+    try { body = JSON.parse(text); } catch { /* not JSON: fall back to the status line */ }
+    throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`,
+                       body.detail ?? (body.error ? "" : response.statusText));
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(response.status, "invalid response", `${path} did not return JSON`);
+  }
+}
+
+export const api = {
+  words: (limit = 100) => request<WordCount[]>(`/api/results/wordcount?limit=${limit}`),
+  predictions: () => request<Prediction[]>("/api/results/sentiment"),
+  accuracy: () => request<AccuracyPoint[]>("/api/results/sentiment/accuracy"),
+  summary: () => request<Summary>("/api/v1/summary"),
+  review: (id: string) => request<ReviewStatus>(`/api/v1/reviews/${encodeURIComponent(id)}`),
+  submit: (review: ReviewSubmission) => request<{ id: string }>("/api/v1/reviews", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(review),
+  }),
+  samples: () => request<SampleReview[]>("/samples.json"),
+};

@@ -1,0 +1,72 @@
+// Shapes of the api-server's HTTP contract (DESIGN.md, "Data contracts" → HTTP). Field names match the wire format.
+
+export type Label = "pos" | "neg";
+
+/** One row of `GET /api/results/wordcount`; `value` is the word, `_id` repeats it. */
+export interface WordCount {
+  _id?: string;
+  value: string;
+  count: number;
+}
+
+/** One processed review, as in `GET /api/results/sentiment` and the stream's `predictions` event. */
+export interface Prediction {
+  _id: string;
+  review: string;
+  expected: Label;
+  result: Label;
+  probability?: number;
+  modelVersion?: string;
+  processedAt?: string;
+}
+
+/** One point of `GET /api/results/sentiment/accuracy`: accuracy `value` (0–1) after `_id` reviews. */
+export interface AccuracyPoint {
+  _id: number;
+  value: number;
+}
+
+/** `GET /api/v1/summary` and the stream's `summary` event. */
+export interface Summary {
+  reviews: number;
+  correct: number;
+  accuracy: number;
+  modelVersion: string | null;
+  reviewsPerMinute: number;
+  distinctWords: number;
+  deadLettered: number;
+}
+
+/** Body of `POST /api/v1/reviews`. */
+export interface ReviewSubmission {
+  reviewText: string;
+  overall: number;
+  itemId?: string;
+  summary?: string;
+}
+
+/** `GET /api/v1/reviews/{id}`. */
+export interface ReviewStatus {
+  id: string;
+  status: "pending" | "processed";
+  prediction?: {
+    result: Label;
+    expected: Label;
+    probability?: number;
+    modelVersion?: string;
+  };
+}
+
+/** The JSON error body every service returns with a 4xx/5xx status. */
+export interface ErrorBody {
+  error: string;
+  detail?: string;
+}
+
+/** One entry of `/samples.json`, written by scripts/build-dashboard from real reviews. */
+export interface SampleReview {
+  reviewText: string;
+  overall: number;
+  summary?: string;
+  itemId?: string;
+}

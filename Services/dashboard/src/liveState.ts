@@ -1,0 +1,77 @@
+import type { AccuracyPoint, Prediction, Summary, WordCount } from "./contract";
+
+/** Everything the dashboard page shows, kept up to date by `useLiveData`. */
+export interface LiveData {
+  /** Top words, count descending (ties by word), at most `TOP_WORDS`. */
+  words: WordCount[];
+  /** Newest first, at most `MAX_PREDICTIONS`. */
+  predictions: Prediction[];
+  /** Ascending by total reviews, at most `MAX_ACCURACY_POINTS`. */
+  accuracy: AccuracyPoint[];
+  summary: Summary | null;
+}
+
+/** A change to `LiveData`: a stream event, or a snapshot fetched with the GET endpoints. */
+export type LiveUpdate =
+  | { kind: "words"; words: WordCount[] }
+  | { kind: "predictions"; predictions: Prediction[] }
+  | { kind: "accuracy"; points: AccuracyPoint[] }
+  | { kind: "summary"; summary: Summary };
+
+export const TOP_WORDS = 100;
+export const MAX_PREDICTIONS = 100;
+export const MAX_ACCURACY_POINTS = 1000;
+
+export const emptyLiveData: LiveData = { words: [], predictions: [], accuracy: [], summary: null };
+
+// Snapshots and stream events can arrive in either order (the stream opens while the GETs are in flight, and
+// polling resumes when it drops), so every update is a merge that is safe to apply twice or late: word counts
+// only grow, predictions are keyed by id, accuracy points by total count.
+
+function mergeWords(current: WordCount[], changed: WordCount[]): WordCount[] {
+  const counts = new Map(current.map((w) => [w.value, w.count]));
+  for (const w of changed) {
+    if (typeof w.value !== "string" || typeof w.count !== "number") continue;
+    counts.set(w.value, Math.max(w.count, counts.get(w.value) ?? 0));
+  }
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+    .slice(0, TOP_WORDS);
+}
+
+function processedTime(p: Prediction): number {
+  const t = p.processedAt ? Date.parse(p.processedAt) : NaN;
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
+function mergePredictions(current: Prediction[], incoming: Prediction[]): Prediction[] {
+  const ids = new Set(incoming.map((p) => p._id));
+  const merged = [...incoming, ...current.filter((p) => !ids.has(p._id))];
+  // Stable sort: rows without a timestamp keep their arrival order.
+  if (merged.every((p) => p.processedAt)) merged.sort((a, b) => processedTime(b) - processedTime(a));
+  return merged.slice(0, MAX_PREDICTIONS);
+}
+
+function mergeAccuracy(current: AccuracyPoint[], incoming: AccuracyPoint[]): AccuracyPoint[] {
+  const byTotal = new Map(current.map((p) => [p._id, p]));
+  for (const p of incoming) {
+    if (typeof p._id === "number" && typeof p.value === "number") byTotal.set(p._id, p);
+  }
+  return [...byTotal.values()].sort((a, b) => a._id - b._id).slice(-MAX_ACCURACY_POINTS);
+}
+
+/** Applies one update; returns the same object when nothing changed so React can skip a render. */
+export function applyLiveUpdate(state: LiveData, update: LiveUpdate): LiveData {
+  switch (update.kind) {
+    case "words":
+      return update.words.length ? { ...state, words: mergeWords(state.words, update.words) } : state;
+    case "predictions":
+      return update.predictions.length
+        ? { ...state, predictions: mergePredictions(state.predictions, update.predictions) } : state;
+    case "accuracy":
+      return update.points.length ? { ...state, accuracy: mergeAccuracy(state.accuracy, update.points) } : state;
+    case "summary":
+      return { ...state, summary: update.summary };
+  }
+}

@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""Drives the dashboard in headless Chromium against the running system (gateway, api-server, processor).
+
+It posts reviews that carry a made-up marker word on the management page, switches to the dashboard without
+reloading, and waits until the live data shows them: a prediction row with the marker, a higher "reviews processed"
+figure, and the marker in /api/results/wordcount?limit=10000 (only the top 100 words are on screen). It also checks
+client-side validation, that the live stream connects, that the phone layout does not scroll sideways, and that the
+browser console holds no errors; screenshots of both pages at desktop and phone widths go to artifacts/screenshots/.
+
+    .venv/bin/python Tests/browser/test_dashboard.py --base-url http://127.0.0.1:8080
+
+Exit status 0 when every check passed, 1 with a message naming the failed check otherwise.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+# Selenium Manager would otherwise try to download drivers and send usage statistics.
+os.environ.setdefault("SE_OFFLINE", "true")
+os.environ.setdefault("SE_AVOID_STATS", "true")
+
+from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+DESKTOP = (1280, 900)
+PHONE = (375, 812)
+
+
+class CheckFailed(Exception):
+    """One of the test's checks did not hold; the message says which and what was seen."""
+
+
+def marker_word() -> str:
+    # Consonant-vowel pairs ending in "k": pronounceable, not an English word, and no suffix a stemmer would strip.
+    rng = random.SystemRandom()
+    return "zq" + "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(4)) + "k"
+
+
+def wait_for(what: str, probe, timeout: float, interval: float = 0.25):
+    """Calls `probe` until it returns something truthy; fails naming `what` and the last value seen."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            last = probe()
+        except WebDriverException as error:
+            last = f"{type(error).__name__}: {error.msg}"
+        else:
+            if last:
+                return last
+        if time.monotonic() >= deadline:
+            raise CheckFailed(f"timed out after {timeout:.0f} s waiting for {what} (last seen: {last!r})")
+        time.sleep(interval)
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise CheckFailed(message)
+
+
+class DashboardTest:
+    def __init__(self, base_url: str, screenshots: Path, timeout: float, reviews: int):
+        self.base_url = base_url.rstrip("/")
+        self.screenshots = screenshots
+        self.timeout = timeout
+        self.review_count = reviews
+        self.console: list[dict] = []
+        self.driver = self.start_browser()
+
+    @staticmethod
+    def start_browser() -> webdriver.Chrome:
+        options = Options()
+        if Path("/usr/bin/chromium").exists():
+            options.binary_location = "/usr/bin/chromium"
+        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         f"--window-size={DESKTOP[0]},{DESKTOP[1]}"):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver_path = "/usr/bin/chromedriver"
+        service = Service(driver_path) if Path(driver_path).exists() else Service()
+        driver = webdriver.Chrome(service=service, options=options)
+        driver.set_script_timeout(30)
+        return driver
+
+    # -- small helpers -------------------------------------------------------------------------------------------
+
+    def js(self, script: str, *args):
+        return self.driver.execute_script(script, *args)
+
+    def by_id(self, element_id: str):
+        return self.driver.find_element(By.ID, element_id)
+
+    def reviews_processed(self) -> int | None:
+        value = self.by_id("figure-reviews").get_attribute("data-value")
+        return int(value) if value else None
+
+    def collect_console(self) -> None:
+        self.console.extend(self.driver.get_log("browser"))
+
+    def fetch_json(self, path: str):
+        """GET through the page's own origin, so the request takes the same route as the dashboard's."""
+        result = self.driver.execute_async_script(
+            """const done = arguments[arguments.length - 1];
+               fetch(arguments[0]).then(r => r.text().then(t => done({status: r.status, body: t})))
+                                  .catch(e => done({status: 0, body: String(e)}));""", path)
+        check(result["status"] == 200, f"GET {path} answered {result['status']}: {result['body'][:200]}")
+        return json.loads(result["body"])
+
+    def emulate(self, width: int, height: int, mobile: bool) -> None:
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 2 if mobile else 1, "mobile": mobile})
+
+    def screenshot(self, name: str, width: int, height: int, mobile: bool) -> Path:
+        """Whole-page screenshot: the viewport is stretched to the page's height first."""
+        self.emulate(width, height, mobile)
+        time.sleep(0.3)  # let Chart.js follow the resize
+        full = min(int(self.js("return document.documentElement.scrollHeight")), 8000)
+        self.emulate(width, max(height, full), mobile)
+        time.sleep(0.3)
+        path = self.screenshots / f"{name}.png"
+        check(self.driver.save_screenshot(str(path)), f"could not save {path}")
+        self.emulate(width, height, mobile)
+        return path
+
+    def show_page(self, route: str) -> None:
+        self.by_id(f"tab-{route}").click()
+        other = "manage" if route == "dashboard" else "dashboard"
+        wait_for(f"the {route} page to show",
+                 lambda: self.by_id(f"page-{route}").is_displayed() and not self.by_id(f"page-{other}").is_displayed(),
+                 5)
+
+    # -- the checks ----------------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        d = self.driver
+        d.get(self.base_url + "/")
+        # Survives only as long as the page is not reloaded; checked at the end.
+        self.js("window.__dashboardTestPage = 'first load'")
+
+        before = wait_for("the summary figures to load", self.reviews_processed, self.timeout)
+        before = self.reviews_processed() or 0
+        print(f"  dashboard loaded; reviews processed: {before}")
+        state = wait_for("the connection indicator to report the live stream",
+                         lambda: self.by_id("connection").get_attribute("data-state") == "live"
+                         and "live", self.timeout)
+        print(f"  connection indicator: {state}")
+
+        self.show_page("manage")
+        check(urlparse(d.current_url).path == "/manage", f"manage tab did not route to /manage: {d.current_url}")
+
+        # Client-side validation: an empty review is refused before any request is made.
+        self.by_id("review-text").clear()
+        self.by_id("review-submit").click()
+        error = wait_for("the empty-review message", lambda: d.find_elements(By.ID, "review-error")
+                         and self.by_id("review-error").text, 5)
+        check(not d.find_elements(By.ID, "review-id"), "an empty review was posted")
+        print(f"  empty review refused in the browser: {error!r}")
+
+        marker = marker_word()
+        ids = []
+        templates = [
+            "The {m} dress is lovely, soft fabric and a perfect fit. I would buy the {m} again.",
+            "Great {m} top for summer; the colour of the {m} is exactly as pictured.",
+            "Comfortable and well made. Ordering a second {m} in blue.",
+        ]
+        for i in range(self.review_count):
+            text = templates[i % len(templates)].format(m=marker)
+            box = self.by_id("review-text")
+            box.clear()
+            box.send_keys(text)
+            Select(self.by_id("review-score")).select_by_value("5" if i % 2 == 0 else "4")
+            self.by_id("review-submit").click()
+            previous = ids[-1] if ids else None
+            review_id = wait_for(f"review {i + 1} to be accepted",
+                                 lambda: self.accepted_id(previous), self.timeout)
+            ids.append(review_id)
+        print(f"  posted {len(ids)} reviews with marker {marker!r}: {', '.join(ids)}")
+
+        status = wait_for("the management page to show the last review's prediction",
+                          lambda: self.by_id("review-status").get_attribute("data-status") in ("processed", "timeout")
+                          and self.by_id("review-status"), self.timeout + 2)
+        check(status.get_attribute("data-status") == "processed",
+              f"review {ids[-1]} still pending after 30 s: {status.text!r}")
+        print(f"  management page: {status.text!r}")
+
+        self.show_page("dashboard")
+        check(urlparse(d.current_url).path == "/", f"dashboard tab did not route to /: {d.current_url}")
+        rows = wait_for("the predictions table to show a review with the marker",
+                        lambda: self.js("""return [...document.querySelectorAll('[data-testid=prediction-row]')]
+                                             .filter(r => r.textContent.includes(arguments[0]))
+                                             .map(r => r.dataset.id)""", marker), self.timeout)
+        print(f"  predictions table shows {len(rows)} of the marked reviews")
+        if not set(rows) & set(ids):
+            print(f"  note: prediction ids {rows} differ from the ids POST returned {ids}")
+        after = wait_for(f"'reviews processed' to rise above {before}",
+                         lambda: (self.reviews_processed() or 0) > before and self.reviews_processed(), self.timeout)
+        print(f"  reviews processed: {before} -> {after}")
+
+        def marker_count():
+            words = self.fetch_json("/api/results/wordcount?limit=10000")
+            return next((w["count"] for w in words if w.get("value") == marker), None)
+        count = wait_for(f"{marker!r} in /api/results/wordcount?limit=10000", marker_count, self.timeout, 1)
+        print(f"  /api/results/wordcount?limit=10000 counts {marker!r} {count} times")
+
+        check(self.js("return window.__dashboardTestPage") == "first load", "the page reloaded during the test")
+
+        # Sorting and paging of the word table work on whatever words the system holds.
+        if d.find_elements(By.ID, "sort-word"):
+            self.by_id("sort-word").click()
+            shown = [r.get_attribute("data-word") for r in d.find_elements(By.CSS_SELECTOR, "[data-testid=word-row]")]
+            check(shown == sorted(shown, key=str.lower) or shown == sorted(shown),
+                  f"word table not sorted by word after clicking 'word': {shown[:5]}")
+            check(len(shown) <= 20, f"word table shows {len(shown)} rows on a page; expected at most 20")
+            self.by_id("sort-count").click()
+
+        self.collect_console()
+        self.screenshots.mkdir(parents=True, exist_ok=True)
+        shots = [self.screenshot("dashboard-desktop", *DESKTOP, mobile=False)]
+        self.show_page("manage")
+        shots.append(self.screenshot("manage-desktop", *DESKTOP, mobile=False))
+        shots.append(self.screenshot("manage-phone", *PHONE, mobile=True))
+        self.check_no_sideways_scroll("manage")
+        self.show_page("dashboard")
+        shots.append(self.screenshot("dashboard-phone", *PHONE, mobile=True))
+        self.check_no_sideways_scroll("dashboard")
+        print("  screenshots: " + ", ".join(str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+                                              for p in shots))
+
+        self.collect_console()
+        errors = [e for e in self.console if e.get("level") == "SEVERE"]
+        check(not errors, "browser console has errors:\n" + "\n".join(f"    {e['message']}" for e in errors))
+        print(f"  browser console: {len(self.console)} entries, no errors")
+
+    def accepted_id(self, previous: str | None):
+        errors = self.driver.find_elements(By.ID, "review-error")
+        if errors:
+            raise CheckFailed(f"the review was refused: {errors[0].text}")
+        shown = self.driver.find_elements(By.ID, "review-id")
+        text = shown[0].text.strip() if shown else ""
+        return text if text and text != previous else None
+
+    def check_no_sideways_scroll(self, page: str) -> None:
+        width = self.js("return document.documentElement.scrollWidth")
+        check(width <= PHONE[0] + 1, f"the {page} page is {width} px wide at a {PHONE[0]} px viewport")
+
+    def save_failure_screenshot(self) -> None:
+        try:
+            self.screenshots.mkdir(parents=True, exist_ok=True)
+            self.driver.save_screenshot(str(self.screenshots / "failure.png"))
+            print(f"  failure screenshot: {self.screenshots / 'failure.png'}", file=sys.stderr)
+        except WebDriverException:
+            pass
+
+    def close(self) -> None:
+        self.driver.quit()
+
+
+def system_reachable(base_url: str) -> str | None:
+    """None when the gateway answers the summary endpoint, otherwise why not."""
+    try:
+        with urllib.request.urlopen(base_url.rstrip("/") + "/api/v1/summary", timeout=5) as response:
+            json.load(response)
+        return None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return str(error)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:8080", help="the gateway (default %(default)s)")
+    parser.add_argument("--screenshots", type=Path, default=ROOT / "artifacts" / "screenshots",
+                        help="where the PNGs go (default artifacts/screenshots)")
+    parser.add_argument("--timeout", type=float, default=30, help="seconds to wait for each check (default 30)")
+    parser.add_argument("--reviews", type=int, default=3, help="reviews to post with the marker word (default 3)")
+    args = parser.parse_args()
+
+    problem = system_reachable(args.base_url)
+    if problem:
+        print(f"FAIL: the system is not reachable at {args.base_url}/api/v1/summary: {problem}", file=sys.stderr)
+        return 1
+
+    started = time.monotonic()
+    print(f"dashboard browser test against {args.base_url}")
+    try:
+        test = DashboardTest(args.base_url, args.screenshots, args.timeout, max(1, args.reviews))
+    except WebDriverException as error:
+        print(f"FAIL: could not start headless Chromium: {error.msg}", file=sys.stderr)
+        return 1
+    try:
+        test.run()
+    except (CheckFailed, WebDriverException) as error:
+        message = error.msg if isinstance(error, WebDriverException) else str(error)
+        print(f"FAIL: {message}", file=sys.stderr)
+        test.save_failure_screenshot()
+        return 1
+    finally:
+        test.close()
+    print(f"PASS in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
