@@ -31,7 +31,7 @@ export const emptyLiveData: LiveData = { words: [], predictions: [], accuracy: [
 function mergeWords(current: WordCount[], changed: WordCount[]): WordCount[] {
   const counts = new Map(current.map((w) => [w.value, w.count]));
   for (const w of changed) {
-    if (typeof w.value !== "string" || typeof w.count !== "number") continue;
+    if (!w || typeof w.value !== "string" || typeof w.count !== "number") continue;
     counts.set(w.value, Math.max(w.count, counts.get(w.value) ?? 0));
   }
   return [...counts]
@@ -46,8 +46,13 @@ function processedTime(p: Prediction): number {
 }
 
 function mergePredictions(current: Prediction[], incoming: Prediction[]): Prediction[] {
-  const ids = new Set(incoming.map((p) => p._id));
-  const merged = [...incoming, ...current.filter((p) => !ids.has(p._id))];
+  // First occurrence wins: `incoming` is newest first and React needs unique row keys.
+  const byId = new Map<string, Prediction>();
+  for (const p of [...incoming, ...current]) {
+    const id = p && (typeof p._id === "string" || typeof p._id === "number") ? String(p._id) : null;
+    if (id !== null && !byId.has(id)) byId.set(id, p);
+  }
+  const merged = [...byId.values()];
   // Stable sort: rows without a timestamp keep their arrival order.
   if (merged.every((p) => p.processedAt)) merged.sort((a, b) => processedTime(b) - processedTime(a));
   return merged.slice(0, MAX_PREDICTIONS);
@@ -56,22 +61,24 @@ function mergePredictions(current: Prediction[], incoming: Prediction[]): Predic
 function mergeAccuracy(current: AccuracyPoint[], incoming: AccuracyPoint[]): AccuracyPoint[] {
   const byTotal = new Map(current.map((p) => [p._id, p]));
   for (const p of incoming) {
-    if (typeof p._id === "number" && typeof p.value === "number") byTotal.set(p._id, p);
+    if (p && typeof p._id === "number" && typeof p.value === "number") byTotal.set(p._id, p);
   }
   return [...byTotal.values()].sort((a, b) => a._id - b._id).slice(-MAX_ACCURACY_POINTS);
 }
 
-/** Applies one update; returns the same object when nothing changed so React can skip a render. */
+/** Applies one update; returns the same object when nothing changed (or the payload is malformed). */
 export function applyLiveUpdate(state: LiveData, update: LiveUpdate): LiveData {
   switch (update.kind) {
     case "words":
-      return update.words.length ? { ...state, words: mergeWords(state.words, update.words) } : state;
+      return Array.isArray(update.words) && update.words.length
+        ? { ...state, words: mergeWords(state.words, update.words) } : state;
     case "predictions":
-      return update.predictions.length
+      return Array.isArray(update.predictions) && update.predictions.length
         ? { ...state, predictions: mergePredictions(state.predictions, update.predictions) } : state;
     case "accuracy":
-      return update.points.length ? { ...state, accuracy: mergeAccuracy(state.accuracy, update.points) } : state;
+      return Array.isArray(update.points) && update.points.length
+        ? { ...state, accuracy: mergeAccuracy(state.accuracy, update.points) } : state;
     case "summary":
-      return { ...state, summary: update.summary };
+      return update.summary && typeof update.summary === "object" ? { ...state, summary: update.summary } : state;
   }
 }
