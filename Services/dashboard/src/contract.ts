@@ -30,7 +30,8 @@ export interface AccuracyPoint {
 export interface Summary {
   reviews: number;
   correct: number;
-  accuracy: number;
+  /** null until the first review is processed. */
+  accuracy: number | null;
   modelVersion: string | null;
   reviewsPerMinute: number;
   distinctWords: number;
