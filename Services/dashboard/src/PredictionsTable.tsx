@@ -33,7 +33,7 @@ export function PredictionsTable({ predictions }: { predictions: Prediction[] })
                       <td className="review-text" title={p.review}><span>{p.review}</span></td>
                       <td data-label="predicted"><LabelBadge label={p.result} /></td>
                       <td data-label="expected"><LabelBadge label={p.expected} /></td>
-                      <td className="num" data-label="probability">{p.probability == null ? "–" : formatPercent(p.probability, 0)}</td>
+                      <td className="num" data-label="prob.">{p.probability == null ? "–" : formatPercent(p.probability, 0)}</td>
                     </tr>
                   );
                 })}
