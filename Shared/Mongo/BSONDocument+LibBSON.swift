@@ -32,3 +32,10 @@ extension BSONDocument {
         return try body(bson)
     }
 }
+
+extension BSONDocument {
+    /// This document after a trip to libbson and back; lets tests check the conversion in both directions.
+    func roundTrippedThroughLibBSON() throws -> BSONDocument {
+        try withBSON { BSONDocument(copying: $0) }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Mongo
+import Testing
+
+@Suite("Transactions against the local database")
+struct TransactionTests {
+    struct Rollback: Error, Equatable {}
+
+    @Test func aCommittedTransactionMakesBothWritesVisible() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let sentiment = database.collection("sentiment")
+            let accuracy = database.collection("accuracy")
+            let total = try await database.withTransaction { session in
+                try await sentiment.insertOne(["_id": "r1", "result": "pos"], session: session)
+                try await accuracy.bulkWrite(
+                    [.updateOne(filter: ["_id": 1], update: ["$set": ["value": 1.0]], upsert: true)],
+                    session: session)
+                return try await sentiment.countDocuments(session: session)
+            }
+            #expect(total == 1)
+            #expect(try await sentiment.findOne(["_id": "r1"])?["result"] == "pos")
+            #expect(try await accuracy.findOne(["_id": 1])?["value"] == 1.0)
+        }
+    }
+
+    @Test func throwingFromTheBodyAbortsAndRethrows() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let sentiment = database.collection("sentiment")
+            let offsets = database.collection("offsets")
+            try await sentiment.insertOne(["_id": "existing"])
+            await #expect(throws: Rollback.self) {
+                try await database.withTransaction { session in
+                    try await sentiment.insertOne(["_id": "r2"], session: session)
+                    try await offsets.updateOne(
+                        filter: ["_id": "reviews/0"], update: ["$set": ["next": 10]], upsert: true, session: session)
+                    #expect(try await sentiment.countDocuments(session: session) == 2, "visible inside")
+                    throw Rollback()
+                }
+            }
+            #expect(try await sentiment.find() == [["_id": "existing"]])
+            #expect(try await offsets.countDocuments() == 0)
+        }
+    }
+
+    @Test func conflictingTransactionsAreRetriedAndBothCommit() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let counters = database.collection("counters")
+            try await counters.insertOne(["_id": "hits", "n": 0])
+            let probe = ConflictProbe()
+
+            async let first: Void = database.withTransaction { session in
+                await probe.attempt(.first)
+                try await counters.updateOne(filter: ["_id": "hits"], update: ["$inc": ["n": 1]], session: session)
+                await probe.wrote(.first)
+                // Stay open until the second transaction has hit the conflict at least once.
+                await probe.waitUntil(timeout: 5) { $0.attempts[.second, default: 0] >= 1 && $0.failedSecond }
+            }
+            async let second: Void = database.withTransaction { session in
+                await probe.waitUntil(timeout: 5) { $0.wrote.contains(.first) }
+                await probe.attempt(.second)
+                do {
+                    try await counters.updateOne(filter: ["_id": "hits"], update: ["$inc": ["n": 1]], session: session)
+                } catch {
+                    await probe.secondFailed(error)
+                    throw error
+                }
+            }
+            _ = try await (first, second)
+
+            let snapshot = await probe.snapshot
+            #expect(snapshot.conflictCodes.contains(112), "the second writer saw a WriteConflict")
+            #expect(snapshot.attempts[.second, default: 0] >= 2, "and its transaction was retried")
+            #expect(try await counters.findOne(["_id": "hits"])?["n"]?.intValue == 2)
+        }
+    }
+}
+
+/// Shared state of the two conflicting transactions.
+actor ConflictProbe {
+    enum Writer: Hashable { case first, second }
+
+    struct Snapshot {
+        var attempts: [Writer: Int] = [:]
+        var wrote: Set<Writer> = []
+        var failedSecond = false
+        var conflictCodes: [Int] = []
+    }
+
+    private(set) var snapshot = Snapshot()
+
+    func attempt(_ writer: Writer) { snapshot.attempts[writer, default: 0] += 1 }
+    func wrote(_ writer: Writer) { snapshot.wrote.insert(writer) }
+
+    func secondFailed(_ error: Error) {
+        snapshot.failedSecond = true
+        if let code = (error as? MongoError)?.code { snapshot.conflictCodes.append(code) }
+    }
+
+    func waitUntil(timeout: TimeInterval, _ condition: (Snapshot) -> Bool) async {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while !condition(snapshot) && Date() < deadline {
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+    }
+}
