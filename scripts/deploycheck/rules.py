@@ -1,0 +1,566 @@
+"""The deployment's requirements, checked on the rendered manifests of one overlay.
+
+Each rule appends a sentence to `problems` when the manifests break it; the sentences name the resource."""
+import json
+import re
+
+import yaml
+
+from .context import DEPLOYMENTS, SAMPLE_REGISTRY, SAMPLE_TAG, SERVICES, Context, Outcome
+from .dockerfiles import final_stage_user
+
+NAMESPACE = "review-stream"
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
+KAFKA_CLIENTS = {"api-server", "stream-processor"}
+MONGO_CLIENTS = {"api-server", "stream-processor", "trainer"}
+PUBLIC_SERVICE_TYPES = ("LoadBalancer", "NodePort")
+
+
+def name_of(doc):
+    return (doc.get("metadata") or {}).get("name", "")
+
+
+def labels_of(doc):
+    return (doc.get("metadata") or {}).get("labels") or {}
+
+
+def matches(selector, labels) -> bool:
+    """Kubernetes label-selector semantics for matchLabels and matchExpressions."""
+    if selector is None:
+        return False
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expression in selector.get("matchExpressions") or []:
+        key, operator, values = expression["key"], expression["operator"], expression.get("values") or []
+        if operator == "In" and labels.get(key) not in values:
+            return False
+        if operator == "NotIn" and labels.get(key) in values:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def pod_template(doc):
+    return (doc.get("spec") or {}).get("template") or {}
+
+
+def containers(doc):
+    return (pod_template(doc).get("spec") or {}).get("containers") or []
+
+
+def container_ports(container):
+    """Maps both port names and numbers to the port number."""
+    ports = {}
+    for port in container.get("ports") or []:
+        ports[port["containerPort"]] = port["containerPort"]
+        if "name" in port:
+            ports[port["name"]] = port["containerPort"]
+    return ports
+
+
+class Manifests:
+    def __init__(self, docs):
+        self.docs = docs
+
+    def all(self, kind):
+        return [d for d in self.docs if d.get("kind") == kind]
+
+    def one(self, kind, name):
+        found = [d for d in self.all(kind) if name_of(d) == name]
+        return found[0] if found else None
+
+    def workloads(self):
+        return [d for d in self.docs if d.get("kind") in WORKLOAD_KINDS]
+
+    def pod_labels(self, kind, name):
+        doc = self.one(kind, name)
+        return ((pod_template(doc).get("metadata") or {}).get("labels") or {}) if doc else {}
+
+
+def check(ctx: Context, overlay: str) -> Outcome:
+    m = Manifests(ctx.render(overlay))
+    problems: list[str] = []
+    for rule in (namespaces, workloads_exist, replicas_and_autoscaling, public_exposure, stream_processor,
+                 trainer, resources_and_probes, security, images, configuration, kafka, mongodb,
+                 secret_references, network_policies, prometheus, grafana, no_credentials):
+        try:
+            rule(m, problems, ctx=ctx, overlay=overlay)
+        except (KeyError, TypeError, IndexError, AttributeError, ValueError) as error:
+            problems.append(f"rule {rule.__name__} could not read the manifests: {type(error).__name__}: {error}")
+    return Outcome(problems, note=f"{len(m.docs)} documents")
+
+
+def namespaces(m, problems, **_):
+    for doc in m.docs:
+        if doc.get("kind") in ("Namespace",):
+            continue
+        namespace = (doc.get("metadata") or {}).get("namespace")
+        if namespace != NAMESPACE:
+            problems.append(f"{doc['kind']}/{name_of(doc)} is in namespace {namespace!r}, not {NAMESPACE!r}")
+
+
+def workloads_exist(m, problems, **_):
+    for name in DEPLOYMENTS:
+        if not m.one("Deployment", name):
+            problems.append(f"Deployment/{name} is missing")
+    if not m.one("Job", "trainer"):
+        problems.append("Job/trainer is missing")
+
+
+def replicas_and_autoscaling(m, problems, **_):
+    api = m.one("Deployment", "api-server")
+    if api and api["spec"].get("replicas", 1) < 3:
+        problems.append(f"Deployment/api-server has {api['spec'].get('replicas', 1)} replicas; at least 3 required")
+    hpas = [h for h in m.all("HorizontalPodAutoscaler")
+            if h["spec"]["scaleTargetRef"].get("kind") == "Deployment"
+            and h["spec"]["scaleTargetRef"].get("name") == "api-server"]
+    if not hpas:
+        problems.append("no HorizontalPodAutoscaler targets Deployment/api-server")
+    for hpa in hpas:
+        spec = hpa["spec"]
+        if spec.get("minReplicas", 1) < 3:
+            problems.append(f"HorizontalPodAutoscaler/{name_of(hpa)} minReplicas {spec.get('minReplicas', 1)} < 3")
+        if spec["maxReplicas"] < spec.get("minReplicas", 1):
+            problems.append(f"HorizontalPodAutoscaler/{name_of(hpa)} maxReplicas is below minReplicas")
+        cpu = [x for x in spec.get("metrics") or []
+               if x.get("type") == "Resource" and x["resource"]["name"] == "cpu"]
+        if not cpu:
+            problems.append(f"HorizontalPodAutoscaler/{name_of(hpa)} does not scale on CPU")
+    gateway = m.one("Deployment", "gateway")
+    if gateway and gateway["spec"].get("replicas", 1) < 2:
+        problems.append(f"Deployment/gateway has {gateway['spec'].get('replicas', 1)} replicas; at least 2 required")
+
+
+def public_exposure(m, problems, **_):
+    public = [s for s in m.all("Service")
+              if s["spec"].get("type") in PUBLIC_SERVICE_TYPES or s["spec"].get("externalIPs")]
+    names = sorted(name_of(s) for s in public)
+    if names != ["gateway"]:
+        problems.append(f"the public Services are {names}; only gateway may be LoadBalancer/NodePort")
+    gateway = m.one("Service", "gateway")
+    if not gateway:
+        return
+    if gateway["spec"].get("type") != "LoadBalancer":
+        problems.append("Service/gateway is not of type LoadBalancer")
+    if 80 not in [p["port"] for p in gateway["spec"].get("ports") or []]:
+        problems.append("Service/gateway does not listen on port 80")
+    selector = {"matchLabels": gateway["spec"].get("selector") or {}}
+    if not matches(selector, m.pod_labels("Deployment", "gateway")):
+        problems.append("Service/gateway's selector does not select the gateway pods")
+    for service in m.all("Service"):
+        labels_wanted = service["spec"].get("selector") or {}
+        for port in service["spec"].get("ports") or []:
+            target = port.get("targetPort", port["port"])
+            backing = [w for w in m.workloads()
+                       if labels_wanted and matches({"matchLabels": labels_wanted},
+                                                    (pod_template(w).get("metadata") or {}).get("labels") or {})]
+            if labels_wanted and not backing:
+                problems.append(f"Service/{name_of(service)} selects no pods")
+            for workload in backing:
+                if not any(target in container_ports(c) for c in containers(workload)):
+                    problems.append(f"Service/{name_of(service)} targets port {target!r}, "
+                                    f"which {workload['kind']}/{name_of(workload)} does not declare")
+
+
+def config_values(m):
+    """The literal settings of the ConfigMap(s) the service Deployments load with envFrom."""
+    values = {}
+    for name in DEPLOYMENTS:
+        doc = m.one("Deployment", name)
+        for container in containers(doc) if doc else []:
+            for source in container.get("envFrom") or []:
+                ref = (source.get("configMapRef") or {}).get("name")
+                config_map = m.one("ConfigMap", ref)
+                if config_map:
+                    values.update(config_map.get("data") or {})
+    return values
+
+
+def reviews_topic(m):
+    wanted = config_values(m).get("REVIEWS_TOPIC", "reviews")
+    for topic in m.all("KafkaTopic"):
+        if topic["spec"].get("topicName", name_of(topic)) == wanted:
+            return topic
+    return None
+
+
+def stream_processor(m, problems, **_):
+    doc = m.one("Deployment", "stream-processor")
+    if not doc:
+        return
+    topic = reviews_topic(m)
+    replicas = doc["spec"].get("replicas", 1)
+    if topic is None:
+        problems.append("no KafkaTopic for the REVIEWS_TOPIC setting")
+    elif replicas > topic["spec"]["partitions"]:
+        problems.append(f"Deployment/stream-processor has {replicas} replicas but the reviews topic only "
+                        f"{topic['spec']['partitions']} partitions")
+    if pod_template(doc)["spec"].get("restartPolicy") != "Always":
+        problems.append("Deployment/stream-processor does not set restartPolicy: Always")
+    labels = m.pod_labels("Deployment", "stream-processor")
+    if not any(matches(p["spec"].get("selector"), labels) for p in m.all("PodDisruptionBudget")):
+        problems.append("no PodDisruptionBudget covers the stream-processor pods")
+
+
+def trainer(m, problems, **_):
+    job = m.one("Job", "trainer")
+    if not job:
+        return
+    spec = pod_template(job)["spec"]
+    if spec.get("restartPolicy") not in ("Never", "OnFailure"):
+        problems.append("Job/trainer must use restartPolicy Never or OnFailure")
+    args = [a for c in containers(job) for a in (c.get("command") or []) + (c.get("args") or [])]
+    if "--publish" not in args:
+        problems.append("Job/trainer does not run the trainer with --publish")
+
+
+def resources_and_probes(m, problems, **_):
+    for workload in m.workloads():
+        for container in containers(workload):
+            where = f"{workload['kind']}/{name_of(workload)} container {container['name']}"
+            resources = container.get("resources") or {}
+            for section in ("requests", "limits"):
+                for resource in ("cpu", "memory"):
+                    if resource not in (resources.get(section) or {}):
+                        problems.append(f"{where} has no {section}.{resource}")
+    for name in DEPLOYMENTS:
+        doc = m.one("Deployment", name)
+        for container in containers(doc) if doc else []:
+            ports = container_ports(container)
+            for probe, path in (("readinessProbe", "/ready"), ("livenessProbe", "/health")):
+                http = (container.get(probe) or {}).get("httpGet")
+                if not http or http.get("path") != path:
+                    problems.append(f"Deployment/{name} container {container['name']} {probe} is not GET {path}")
+                elif http.get("port") not in ports:
+                    problems.append(f"Deployment/{name} {probe} port {http.get('port')!r} is not a container port")
+
+
+def security(m, problems, ctx, **_):
+    for workload in m.workloads():
+        spec = pod_template(workload)["spec"]
+        pod_context = spec.get("securityContext") or {}
+        for container in containers(workload):
+            merged = dict(pod_context, **(container.get("securityContext") or {}))
+            if not merged.get("runAsNonRoot"):
+                problems.append(f"{workload['kind']}/{name_of(workload)} container {container['name']} "
+                                f"does not set runAsNonRoot")
+            if (container.get("securityContext") or {}).get("privileged"):
+                problems.append(f"{workload['kind']}/{name_of(workload)} runs a privileged container")
+        service = labels_of(workload).get("app.kubernetes.io/name")
+        if service in SERVICES:
+            dockerfile = ctx.root / "docker" / f"Dockerfile.{service}"
+            user = final_stage_user(dockerfile) if dockerfile.exists() else None
+            uid = user.split(":")[0] if user else None
+            if uid and str(pod_context.get("runAsUser")) != uid:
+                problems.append(f"{workload['kind']}/{name_of(workload)} runAsUser {pod_context.get('runAsUser')} "
+                                f"differs from the image's USER {uid}")
+
+
+def images(m, problems, overlay, **_):
+    for workload in m.workloads():
+        for container in containers(workload) + (pod_template(workload)["spec"].get("initContainers") or []):
+            image = container["image"]
+            service = labels_of(workload).get("app.kubernetes.io/name")
+            if service in SERVICES:
+                expected = (f"{SAMPLE_REGISTRY}/{service}:{SAMPLE_TAG}" if overlay == "aws"
+                            else f"review-stream/{service}:dev")
+                if image != expected:
+                    problems.append(f"{workload['kind']}/{name_of(workload)} runs {image}, expected {expected}")
+            else:
+                tag = image.rsplit("/", 1)[-1].partition(":")[2]
+                if not tag or tag == "latest":
+                    problems.append(f"{workload['kind']}/{name_of(workload)} image {image} is not pinned to a version")
+
+
+def kafka_cluster(m):
+    clusters = m.all("Kafka")
+    return clusters[0] if clusters else None
+
+
+def mongo_app_user(m):
+    for mongo in m.all("MongoDBCommunity"):
+        for user in mongo["spec"].get("users") or []:
+            if user.get("name") == "app":
+                return mongo, user
+    return None, None
+
+
+def configuration(m, problems, **_):
+    values = config_values(m)
+    for key in ("KAFKA_BROKERS", "MONGO_DB", "REVIEWS_TOPIC", "DLQ_TOPIC", "LOG_FORMAT"):
+        if key not in values:
+            problems.append(f"the services' ConfigMap has no {key}")
+    cluster = kafka_cluster(m)
+    if cluster and "KAFKA_BROKERS" in values:
+        ports = [listener["port"] for listener in cluster["spec"]["kafka"]["listeners"] if not listener.get("tls")]
+        expected = {f"{name_of(cluster)}-kafka-bootstrap:{port}" for port in ports}
+        if values["KAFKA_BROKERS"] not in expected:
+            problems.append(f"KAFKA_BROKERS={values['KAFKA_BROKERS']} is not the bootstrap Service of "
+                            f"Kafka/{name_of(cluster)} ({', '.join(sorted(expected))})")
+    topics = {t["spec"].get("topicName", name_of(t)) for t in m.all("KafkaTopic")}
+    for key in ("REVIEWS_TOPIC", "DLQ_TOPIC"):
+        if key in values and values[key] not in topics:
+            problems.append(f"{key}={values[key]} has no KafkaTopic")
+    _, user = mongo_app_user(m)
+    if user and "MONGO_DB" in values:
+        databases = {role["db"] for role in user["roles"]}
+        if databases != {values["MONGO_DB"]}:
+            problems.append(f"the MongoDB app user's roles are on {sorted(databases)}, not MONGO_DB={values['MONGO_DB']}")
+    for name in DEPLOYMENTS:
+        doc = m.one("Deployment", name)
+        for container in containers(doc) if doc else []:
+            env = {e["name"]: e for e in container.get("env") or []}
+            if "PORT" not in env:
+                problems.append(f"Deployment/{name} does not set PORT")
+            elif int(env["PORT"]["value"]) not in container_ports(container).values():
+                problems.append(f"Deployment/{name} PORT={env['PORT']['value']} is not a container port")
+
+
+def kafka(m, problems, **_):
+    cluster = kafka_cluster(m)
+    if not cluster:
+        problems.append("no Kafka resource")
+        return
+    annotations = (cluster["metadata"].get("annotations") or {})
+    if annotations.get("strimzi.io/kraft") != "enabled" or annotations.get("strimzi.io/node-pools") != "enabled":
+        problems.append(f"Kafka/{name_of(cluster)} is not in KRaft mode with node pools")
+    pools = [p for p in m.all("KafkaNodePool") if labels_of(p).get("strimzi.io/cluster") == name_of(cluster)]
+    brokers = sum(p["spec"]["replicas"] for p in pools if "broker" in p["spec"]["roles"])
+    controllers = sum(p["spec"]["replicas"] for p in pools if "controller" in p["spec"]["roles"])
+    if brokers != 3:
+        problems.append(f"Kafka/{name_of(cluster)} has {brokers} brokers, not 3")
+    if controllers < 3 or controllers % 2 == 0:
+        problems.append(f"Kafka/{name_of(cluster)} has {controllers} KRaft controllers; an odd number >= 3 is needed")
+    config = cluster["spec"]["kafka"].get("config") or {}
+    for key, wanted in (("default.replication.factor", 3), ("min.insync.replicas", 2),
+                        ("offsets.topic.replication.factor", 3), ("transaction.state.log.replication.factor", 3)):
+        if str(config.get(key)) != str(wanted):
+            problems.append(f"Kafka/{name_of(cluster)} {key} is {config.get(key)!r}, not {wanted}")
+    topics = {t["spec"].get("topicName", name_of(t)): t for t in m.all("KafkaTopic")}
+    for wanted in ("reviews", "reviews.dlq"):
+        if wanted not in topics:
+            problems.append(f"no KafkaTopic for {wanted}")
+    for topic_name, topic in topics.items():
+        if labels_of(topic).get("strimzi.io/cluster") != name_of(cluster):
+            problems.append(f"KafkaTopic/{name_of(topic)} is not labelled strimzi.io/cluster={name_of(cluster)}")
+        if topic["spec"]["replicas"] != 3:
+            problems.append(f"topic {topic_name} has replication factor {topic['spec']['replicas']}, not 3")
+        isr = (topic["spec"].get("config") or {}).get("min.insync.replicas", config.get("min.insync.replicas"))
+        if str(isr) != "2":
+            problems.append(f"topic {topic_name} has min.insync.replicas {isr!r}, not 2")
+
+
+def mongodb(m, problems, **_):
+    resources = m.all("MongoDBCommunity")
+    if len(resources) != 1:
+        problems.append(f"expected one MongoDBCommunity resource, found {len(resources)}")
+        return
+    mongo = resources[0]
+    spec = mongo["spec"]
+    if spec.get("members") != 3 or spec.get("type") != "ReplicaSet":
+        problems.append(f"MongoDBCommunity/{name_of(mongo)} is not a 3-member replica set")
+    if not any(mode.startswith("SCRAM") for mode in spec["security"]["authentication"]["modes"]):
+        problems.append(f"MongoDBCommunity/{name_of(mongo)} does not use SCRAM")
+    users = {u["name"]: u for u in spec.get("users") or []}
+    app = users.get("app")
+    if not app:
+        problems.append("no MongoDB user named app")
+    elif [r["name"] for r in app["roles"]] != ["readWrite"]:
+        problems.append(f"the MongoDB app user has roles {[r['name'] for r in app['roles']]}; only readWrite allowed")
+    admins = [u for u in users.values()
+              if {r["name"] for r in u["roles"]} & {"root", "clusterAdmin", "userAdminAnyDatabase"}]
+    if not admins:
+        problems.append("no MongoDB admin user (root, clusterAdmin or userAdminAnyDatabase)")
+    # Only the app user's connection string may reach workloads.
+    others = {u.get("connectionStringSecretName") or f"{name_of(mongo)}-{u.get('db', 'admin')}-{u['name']}"
+              for u in users.values() if u["name"] != "app"}
+    for workload in m.workloads():
+        for container in containers(workload):
+            for env in container.get("env") or []:
+                ref = ((env.get("valueFrom") or {}).get("secretKeyRef") or {}).get("name")
+                if ref in others:
+                    problems.append(f"{workload['kind']}/{name_of(workload)} uses the connection string of a "
+                                    f"MongoDB user other than app ({ref})")
+
+
+def secrets_created_by_script(ctx):
+    script = (ctx.root / "scripts/create-secrets").read_text()
+    return set(re.findall(r"(?:apply_secret|secret generic)\s+([a-z0-9-]+)", script))
+
+
+def secret_references(m, problems, ctx, **_):
+    available = secrets_created_by_script(ctx)
+    for mongo in m.all("MongoDBCommunity"):
+        for user in mongo["spec"].get("users") or []:
+            available.add(user.get("connectionStringSecretName")
+                          or f"{name_of(mongo)}-{user.get('db', 'admin')}-{user['name']}")
+            if user["passwordSecretRef"]["name"] not in secrets_created_by_script(ctx):
+                problems.append(f"MongoDB user {user['name']}'s password Secret {user['passwordSecretRef']['name']} "
+                                f"is not made by scripts/create-secrets")
+    for workload in m.workloads():
+        spec = pod_template(workload)["spec"]
+        refs = [s["name"] for s in spec.get("imagePullSecrets") or []]
+        for container in containers(workload):
+            for env in container.get("env") or []:
+                ref = ((env.get("valueFrom") or {}).get("secretKeyRef") or {}).get("name")
+                if ref:
+                    refs.append(ref)
+            for source in container.get("envFrom") or []:
+                if source.get("secretRef"):
+                    refs.append(source["secretRef"]["name"])
+        for volume in spec.get("volumes") or []:
+            if volume.get("secret"):
+                refs.append(volume["secret"]["secretName"])
+        for ref in refs:
+            if ref not in available:
+                problems.append(f"{workload['kind']}/{name_of(workload)} needs Secret {ref}, which neither "
+                                f"scripts/create-secrets nor the MongoDB operator creates")
+
+
+def allowed_sources(m, pod_labels, port):
+    """Which peers the NetworkPolicies let in to pods with these labels on this port: a list of
+    podSelectors, or None when a rule admits every source."""
+    sources = []
+    for policy in m.all("NetworkPolicy"):
+        spec = policy["spec"]
+        if "Ingress" not in (spec.get("policyTypes") or ["Ingress"]):
+            continue
+        if not matches(spec["podSelector"], pod_labels) and spec["podSelector"] != {}:
+            continue
+        for rule in spec.get("ingress") or []:
+            ports = [p.get("port") for p in rule.get("ports") or []]
+            if ports and port not in ports:
+                continue
+            peers = rule.get("from")
+            if not peers:
+                return None
+            for peer in peers:
+                if "ipBlock" in peer or "namespaceSelector" in peer and "podSelector" not in peer:
+                    return None
+                sources.append(peer.get("podSelector") or {})
+    return sources
+
+
+def network_policies(m, problems, **_):
+    policies = m.all("NetworkPolicy")
+    deny = [p for p in policies if p["spec"]["podSelector"] == {} and "Ingress" in p["spec"].get("policyTypes", [])
+            and not p["spec"].get("ingress")]
+    if not deny:
+        problems.append("no default-deny ingress NetworkPolicy (podSelector {} with no ingress rules)")
+    pods = {}
+    for workload in m.workloads():
+        pods[labels_of(workload).get("app.kubernetes.io/name") or name_of(workload)] = \
+            (pod_template(workload).get("metadata") or {}).get("labels") or {}
+    for service, labels in pods.items():
+        for container in [c for w in m.workloads() if (labels_of(w).get("app.kubernetes.io/name") or name_of(w))
+                          == service for c in containers(w)]:
+            for port in {p["containerPort"] for p in container.get("ports") or []}:
+                if allowed_sources(m, labels, port) is None and service != "gateway":
+                    problems.append(f"{service} port {port} is open to every source; only the gateway may be")
+    if "gateway" in pods and allowed_sources(m, pods["gateway"], 8080) is not None:
+        problems.append("the gateway's port 8080 is not open to outside traffic")
+    kafka_clients = {s for s, labels in pods.items() if labels.get("access/kafka") == "true"}
+    if kafka_clients != KAFKA_CLIENTS:
+        problems.append(f"pods labelled access/kafka=true are {sorted(kafka_clients)}, "
+                        f"expected {sorted(KAFKA_CLIENTS)}")
+    mongo_clients = {s for s, labels in pods.items() if labels.get("access/mongo") == "true"}
+    if mongo_clients != MONGO_CLIENTS:
+        problems.append(f"pods labelled access/mongo=true are {sorted(mongo_clients)}, "
+                        f"expected {sorted(MONGO_CLIENTS)}")
+    cluster = kafka_cluster(m)
+    for listener in (cluster["spec"]["kafka"]["listeners"] if cluster else []):
+        peers = listener.get("networkPolicyPeers")
+        if peers != [{"podSelector": {"matchLabels": {"access/kafka": "true"}}}]:
+            problems.append(f"Kafka listener {listener['name']} does not restrict clients to access/kafka=true pods")
+    for mongo in m.all("MongoDBCommunity"):
+        member_labels = {"app": f"{name_of(mongo)}-svc"}
+        sources = allowed_sources(m, member_labels, 27017)
+        if sources is None:
+            problems.append("MongoDB port 27017 is open to every source")
+            continue
+        if not sources:
+            problems.append("no NetworkPolicy admits clients to MongoDB on 27017")
+        for selector in sources:
+            if selector not in ({"matchLabels": {"access/mongo": "true"}}, {"matchLabels": member_labels}):
+                problems.append(f"MongoDB admits pods matching {selector}; only access/mongo=true and its members")
+
+
+def prometheus(m, problems, **_):
+    for name in DEPLOYMENTS:
+        doc = m.one("Deployment", name)
+        if not doc:
+            continue
+        annotations = (pod_template(doc).get("metadata") or {}).get("annotations") or {}
+        if annotations.get("prometheus.io/scrape") != "true":
+            problems.append(f"Deployment/{name} pods are not annotated prometheus.io/scrape: \"true\"")
+            continue
+        port = int(annotations.get("prometheus.io/port", "0"))
+        if not any(port in container_ports(c).values() for c in containers(doc)):
+            problems.append(f"Deployment/{name} prometheus.io/port {port} is not a container port")
+        if annotations.get("prometheus.io/path", "/metrics") != "/metrics":
+            problems.append(f"Deployment/{name} prometheus.io/path is not /metrics")
+        sources = allowed_sources(m, m.pod_labels("Deployment", name), port)
+        if sources is not None and not any(matches(s, m.pod_labels("Deployment", "prometheus")) for s in sources):
+            problems.append(f"no NetworkPolicy lets Prometheus scrape {name} on port {port}")
+    server = m.one("Deployment", "prometheus")
+    if not server:
+        problems.append("no Prometheus Deployment")
+        return
+    config_maps = [v["configMap"]["name"] for v in pod_template(server)["spec"].get("volumes") or []
+                   if v.get("configMap")]
+    configs = [m.one("ConfigMap", name) for name in config_maps]
+    texts = [text for c in configs if c for text in (c.get("data") or {}).values()]
+    if not texts:
+        problems.append("the Prometheus Deployment mounts no configuration")
+        return
+    config = yaml.safe_load(texts[0])
+    jobs = [j for j in config.get("scrape_configs") or []
+            if any(sd.get("role") == "pod" for sd in j.get("kubernetes_sd_configs") or [])]
+    keeps = [r for j in jobs for r in j.get("relabel_configs") or []
+             if r.get("action") == "keep"
+             and r.get("source_labels") == ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"]]
+    if not keeps:
+        problems.append("the Prometheus configuration has no pod job keyed on the prometheus.io/scrape annotation")
+    rules = [rule for role in m.all("Role") for rule in role.get("rules") or []]
+    if not any("pods" in r.get("resources", []) and {"list", "watch"} <= set(r.get("verbs", [])) for r in rules):
+        problems.append("Prometheus has no Role to list and watch pods")
+
+
+def grafana(m, problems, ctx, **_):
+    dashboard_file = ctx.root / "k8s/base/monitoring/dashboards/review-stream.json"
+    server = m.one("Deployment", "grafana")
+    if not server:
+        problems.append("no Grafana Deployment")
+        return
+    names = [v["configMap"]["name"] for v in pod_template(server)["spec"].get("volumes") or [] if v.get("configMap")]
+    mounted = {}
+    for name in names:
+        config_map = m.one("ConfigMap", name)
+        if config_map:
+            mounted.update(config_map.get("data") or {})
+    if dashboard_file.exists():
+        if mounted.get("review-stream.json") is None:
+            problems.append("Grafana does not mount the review-stream dashboard")
+        elif json.loads(mounted["review-stream.json"]) != json.loads(dashboard_file.read_text()):
+            problems.append("the dashboard Grafana mounts differs from k8s/base/monitoring/dashboards/review-stream.json")
+    for container in containers(server):
+        for env in container.get("env") or []:
+            if env["name"] == "GF_SECURITY_ADMIN_PASSWORD" and "value" in env:
+                problems.append("Grafana's admin password is a literal in the manifests")
+
+
+def no_credentials(m, problems, **_):
+    for doc in m.docs:
+        if doc.get("kind") == "Secret":
+            problems.append(f"Secret/{name_of(doc)} is in the manifests; Secrets come from scripts/create-secrets")
+    for workload in m.workloads():
+        for container in containers(workload):
+            for env in container.get("env") or []:
+                if re.search(r"PASSWORD|SECRET|TOKEN|CREDENTIAL", env["name"]) and "value" in env:
+                    problems.append(f"{workload['kind']}/{name_of(workload)} sets {env['name']} to a literal value")
+                if "value" in env and re.search(r"://[^/@\s]+:[^/@\s]+@", str(env["value"])):
+                    problems.append(f"{workload['kind']}/{name_of(workload)} {env['name']} embeds a password in a URL")
