@@ -43,12 +43,16 @@ final class ChangeStreamReader: @unchecked Sendable {
 
     // MARK: consumer side
 
-    /// The next event; `nil` once closed or cancelled; throws the error that ended the stream, once.
+    /// The next event; `nil` once closed or cancelled (buffered events are dropped); after a failure, the buffered
+    /// events and then the error, once.
     func next() async throws -> BSONDocument? {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<BSONDocument?, Error>) in
                 condition.lock()
-                if head < events.count {
+                if closed {
+                    condition.unlock()
+                    continuation.resume(returning: nil)
+                } else if head < events.count {
                     let event = takeEvent()
                     condition.unlock()
                     continuation.resume(returning: event)
@@ -57,7 +61,7 @@ final class ChangeStreamReader: @unchecked Sendable {
                     closed = true
                     condition.unlock()
                     continuation.resume(throwing: failure)
-                } else if closed || readerFinished {
+                } else if readerFinished {
                     condition.unlock()
                     continuation.resume(returning: nil)
                 } else {

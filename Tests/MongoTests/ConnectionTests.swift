@@ -61,14 +61,17 @@ struct ConnectionTests {
 
     @Test func shutdownEndsAnOpenChangeStream() async throws {
         let client = try MongoClient(uri: TestDatabase.uri, appName: "mongo-tests-stream-shutdown")
-        let database = client.database("mongotest_shutdown_" + UUID().uuidString.prefix(8).lowercased())
-        try await database.collection("c").insertOne(["_id": 1])
-        let stream = database.collection("c").watch()
+        let name = "mongotest_shutdown_" + UUID().uuidString.prefix(8).lowercased()
+        try await client.database(name).collection("c").insertOne(["_id": 1])
+        let stream = client.database(name).collection("c").watch()
         try await stream.waitUntilOpen()
-        try await database.drop()
+        let started = Date()
         client.shutdown()
+        #expect(Date().timeIntervalSince(started) < 3, "shutdown waits at most one server wait for the stream")
+        try await TestDatabase.client.database(name).collection("c").insertOne(["_id": 2])
         var received = 0
         for try await _ in stream { received += 1 }
         #expect(received == 0)
+        try await TestDatabase.client.database(name).drop()
     }
 }
