@@ -42,6 +42,29 @@ struct TransactionTests {
         }
     }
 
+    @Test func aCommandRunWithTheSessionBelongsToTheTransaction() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let findAndModify: BSONDocument = [
+                "findAndModify": "totals", "query": ["_id": "all"], "update": ["$inc": ["count": 5]],
+                "new": true, "upsert": true,
+            ]
+            await #expect(throws: Rollback.self) {
+                try await database.withTransaction { session in
+                    let reply = try await database.runCommand(findAndModify, session: session)
+                    #expect(reply["value"]?.documentValue?["count"]?.intValue == 5)
+                    throw Rollback()
+                }
+            }
+            #expect(try await database.collection("totals").countDocuments() == 0)
+
+            let count = try await database.withTransaction { session in
+                try await database.runCommand(findAndModify, session: session)["value"]?.documentValue?["count"]
+            }
+            #expect(count?.intValue == 5)
+            #expect(try await database.collection("totals").findOne(["_id": "all"])?["count"]?.intValue == 5)
+        }
+    }
+
     @Test func conflictingTransactionsAreRetriedAndBothCommit() async throws {
         try await TestDatabase.withFreshDatabase { database in
             let counters = database.collection("counters")
