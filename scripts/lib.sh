@@ -38,3 +38,26 @@ stop_pidfile() {
   fi
   rm -f "$file"
 }
+
+# Start a long-running command in the background with its PID in $STACK_DIR/NAME.pid and output in
+# $STACK_DIR/logs/NAME.log; does nothing if it already runs.
+start_service() {
+  local name=$1; shift
+  local pidfile="$STACK_DIR/$name.pid"
+  mkdir -p "$STACK_DIR/logs"
+  if pid_alive "$pidfile"; then
+    log "$name already running (pid $(cat "$pidfile"))"
+    return
+  fi
+  nohup "$@" >>"$STACK_DIR/logs/$name.log" 2>&1 &
+  echo $! >"$pidfile"
+}
+
+# Wait until URL answers 2xx, or fail after $2 seconds naming the log to read.
+wait_http() {
+  local url=$1 timeout=${2:-60} name=${3:-$1} start=$SECONDS
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    if (( SECONDS - start >= timeout )); then die "$name did not answer $url within ${timeout}s; see $STACK_DIR/logs/"; fi
+    sleep 0.3
+  done
+}
