@@ -1,0 +1,183 @@
+import Foundation
+import Logging
+internal import CRdKafka
+
+/// A consumer-group member reading its assigned partitions in micro-batches. Thread-safe.
+///
+/// Polling (and with it the rebalance handler) runs on one dedicated thread; offset and metadata requests run on
+/// a second one, so a lag probe does not wait for a poll. Neither blocks Swift's cooperative pool. Call `close()`
+/// to leave the group cleanly.
+public final class KafkaConsumer: @unchecked Sendable {
+    private let client: RDKafkaClient
+    private let pollWorker: RDKafkaWorker
+    private let controlWorker: RDKafkaWorker
+    private let logger: Logger
+    private let closing = RDKafkaFlag()
+    private let lock = NSLock()
+    private var closeTask: Task<Void, Never>?
+
+    /// Creates the consumer and subscribes to `topics`; with no topics it only serves offset and watermark queries.
+    public init(configuration: KafkaConsumerConfiguration, topics: [String], logger: Logger) throws {
+        self.logger = logger
+        let context = RDKafkaCallbackContext(logger: logger, rebalanceHandler: configuration.rebalanceHandler)
+        let client = try RDKafkaClient(kind: .consumer, properties: configuration.rdKafkaProperties, context: context)
+        self.client = client
+        let handle = try client.handle()
+        // One queue for messages, rebalances and errors, all served by rd_kafka_consumer_poll.
+        rd_kafka_poll_set_consumer(handle)
+        if !topics.isEmpty {
+            let result = rd_kafka_subscribe(handle, RDKafkaTopicPartitionList.topics(topics).pointer)
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(result, while: "subscribing to \(topics)")
+            }
+        }
+        // Started last: a failed init must not leave threads behind.
+        pollWorker = RDKafkaWorker(name: "kafka-consumer-poll")
+        controlWorker = RDKafkaWorker(name: "kafka-consumer-control")
+    }
+
+    deinit {
+        // Without close(): the client's deinit destroys the handle, which leaves the group on this thread.
+        pollWorker.stop {}
+        controlWorker.stop {}
+    }
+
+    /// Returns up to `maxMessages`, waiting at most `timeout` in total; returns early once `maxMessages` are in,
+    /// and may return none. Messages already fetched are drained even after the timeout.
+    ///
+    /// Throws `KafkaError` only for fatal errors; transient ones (broker connection, missing topic) are logged.
+    public func poll(maxMessages: Int, timeout: Duration) async throws -> [KafkaConsumerMessage] {
+        guard maxMessages > 0 else { return [] }
+        try checkOpen()
+        let client = self.client, logger = self.logger, closing = self.closing
+        let cancelled = RDKafkaFlag()
+        let deadline = ContinuousClock.now + timeout
+        return try await withTaskCancellationHandler {
+            try await pollWorker.run {
+                let handle = try client.handle()
+                var messages: [KafkaConsumerMessage] = []
+                while messages.count < maxMessages, !cancelled.isSet, !closing.isSet {
+                    let remaining = max(0, (deadline - .now).milliseconds)
+                    // Short slices keep cancellation and close() responsive.
+                    guard let message = rd_kafka_consumer_poll(handle, Int32(min(remaining, 100))) else {
+                        if remaining == 0 { break }
+                        continue
+                    }
+                    defer { rd_kafka_message_destroy(message) }
+                    let code = message.pointee.err
+                    if code == RD_KAFKA_RESP_ERR_NO_ERROR {
+                        messages.append(KafkaConsumerMessage(copying: message))
+                    } else if code == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                        continue
+                    } else if let fatal = RDKafkaClient.fatalError(of: handle) {
+                        throw fatal
+                    } else {
+                        let text = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
+                        logger.warning("consumer error", metadata: ["code": "\(String(cString: rd_kafka_err2name(code)))", "reason": "\(text)"])
+                    }
+                }
+                return messages
+            }
+        } onCancel: {
+            cancelled.set()
+        }
+    }
+
+    /// Makes the next poll of a partition start at `position.offset`. The partition must be assigned.
+    public func seek(_ position: KafkaTopicPartitionOffset) async throws {
+        try await control { handle in
+            let list = RDKafkaTopicPartitionList([position])
+            if let error = rd_kafka_seek_partitions(handle, list.pointer, 5000) {
+                throw KafkaError(consuming: error, while: "seeking \(position.topic)/\(position.partition) to \(position.offset)")
+            }
+            if let error = list.firstError(while: "seeking") { throw error }
+        }
+    }
+
+    /// Commits the given next offsets (the offset to read next) and waits for the broker's answer.
+    ///
+    /// On the local broker a commit sent during a rebalance is rejected: the error then has
+    /// `isRebalanceConflict` (and `isRetriable`) set and may be ignored by callers that keep their own offsets.
+    public func commit(_ offsets: [KafkaTopicPartitionOffset]) async throws {
+        guard !offsets.isEmpty else { return }
+        try await control { handle in
+            let list = RDKafkaTopicPartitionList(offsets)
+            let result = rd_kafka_commit(handle, list.pointer, 0)
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, while: "committing offsets") }
+            if let error = list.firstError(while: "committing offsets") { throw error }
+        }
+    }
+
+    /// The group's committed next offsets; `KafkaTopicPartitionOffset.noOffset` (-1001) where there is none.
+    public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(5)) async throws -> [KafkaTopicPartitionOffset] {
+        guard !partitions.isEmpty else { return [] }
+        return try await control { handle in
+            let list = RDKafkaTopicPartitionList(partitions)
+            let result = rd_kafka_committed(handle, list.pointer, Int32(clamping: timeout.milliseconds))
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, while: "reading committed offsets") }
+            if let error = list.firstError(while: "reading committed offsets") { throw error }
+            return list.positions
+        }
+    }
+
+    /// The partitions currently assigned to this consumer.
+    public func assignment() async throws -> [KafkaTopicPartition] {
+        try await control { handle in
+            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+            let result = rd_kafka_assignment(handle, &list)
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, while: "reading the assignment") }
+            return list.map { RDKafkaTopicPartitionList(taking: $0).partitions } ?? []
+        }
+    }
+
+    /// The (low, high) watermarks from the broker: the first stored offset and the offset after the last message.
+    public func watermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(5)) async throws -> (low: Int64, high: Int64) {
+        let (low, high) = try await control { handle in
+            var low: Int64 = 0, high: Int64 = 0
+            let result = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.milliseconds))
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(result, while: "querying watermarks of \(partition.topic)/\(partition.partition)")
+            }
+            return (low, high)
+        }
+        return (low: low, high: high)
+    }
+
+    /// Leaves the group cleanly (`rd_kafka_consumer_close`, which revokes the assignment through the rebalance
+    /// handler), then destroys the handle. A poll in progress returns early. Idempotent.
+    public func close() async {
+        closing.set()
+        let task = lock.withLock {
+            if let existing = closeTask { return existing }
+            let task = Task { await self.performClose() }
+            closeTask = task
+            return task
+        }
+        await task.value
+    }
+
+    private func performClose() async {
+        let client = self.client
+        do {
+            let result = try await pollWorker.run { rd_kafka_consumer_close(try client.handle()) }
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR {
+                logger.warning("leaving the consumer group failed", metadata: ["error": "\(KafkaError(result, while: "closing"))"])
+            }
+        } catch {
+            logger.warning("leaving the consumer group failed", metadata: ["error": "\(error)"])
+        }
+        await controlWorker.stop()
+        await pollWorker.stop()
+        client.destroy()
+    }
+
+    private func checkOpen() throws {
+        if closing.isSet { throw KafkaError.closed("the Kafka consumer") }
+    }
+
+    private func control<T>(_ body: @escaping (OpaquePointer) throws -> T) async throws -> T {
+        try checkOpen()
+        let client = self.client
+        return try await controlWorker.run { try body(try client.handle()) }
+    }
+}

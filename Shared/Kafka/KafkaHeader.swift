@@ -1,0 +1,15 @@
+/// One Kafka record header. A `nil` value is a header without a value, which Kafka distinguishes from an empty one.
+public struct KafkaHeader: Sendable, Hashable {
+    public var key: String
+    public var value: [UInt8]?
+
+    public init(key: String, value: [UInt8]?) {
+        self.key = key
+        self.value = value
+    }
+
+    /// A header whose value is the UTF-8 encoding of `value`.
+    public init(key: String, value: String) {
+        self.init(key: key, value: Array(value.utf8))
+    }
+}

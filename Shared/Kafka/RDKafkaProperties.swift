@@ -1,0 +1,50 @@
+// The single place where typed configuration becomes librdkafka's string properties.
+
+extension KafkaProducerConfiguration {
+    var rdKafkaProperties: [String: String] {
+        var properties = [
+            "bootstrap.servers": bootstrapServers.joined(separator: ","),
+            "client.id": clientID,
+            "acks": { switch acks { case .none: "0"; case .leader: "1"; case .all: "all" } }(),
+            "enable.idempotence": String(enableIdempotence),
+            "linger.ms": String(lingerMilliseconds),
+            "message.timeout.ms": String(messageTimeoutMilliseconds),
+            "compression.type": { switch compression { case .none: "none"; case .gzip: "gzip"; case .snappy: "snappy"; case .lz4: "lz4"; case .zstd: "zstd" } }(),
+        ]
+        properties.merge(additionalProperties) { _, explicit in explicit }
+        return properties
+    }
+}
+
+extension KafkaConsumerConfiguration {
+    var rdKafkaProperties: [String: String] {
+        var properties = [
+            "bootstrap.servers": bootstrapServers.joined(separator: ","),
+            "group.id": groupID,
+            "client.id": clientID,
+            "auto.offset.reset": { switch autoOffsetReset { case .earliest: "earliest"; case .latest: "latest" } }(),
+            "enable.auto.commit": String(enableAutoCommit),
+            "session.timeout.ms": String(sessionTimeoutMilliseconds),
+            "heartbeat.interval.ms": String(heartbeatIntervalMilliseconds),
+            "partition.assignment.strategy": { switch assignmentStrategy { case .range: "range"; case .roundRobin: "roundrobin" } }(),
+            "isolation.level": { switch isolationLevel { case .readCommitted: "read_committed"; case .readUncommitted: "read_uncommitted" } }(),
+            "fetch.wait.max.ms": String(fetchMaxWaitMilliseconds),
+            // End of partition is not an error and not worth an event per partition.
+            "enable.partition.eof": "false",
+        ]
+        properties.merge(additionalProperties) { _, explicit in explicit }
+        return properties
+    }
+}
+
+/// Properties of the client behind `KafkaAdmin`.
+enum RDKafkaAdminProperties {
+    static func properties(bootstrapServers: [String], clientID: String) -> [String: String] {
+        [
+            "bootstrap.servers": bootstrapServers.joined(separator: ","),
+            "client.id": clientID,
+            // Metadata lookups of a missing topic must not create it.
+            "allow.auto.create.topics": "false",
+        ]
+    }
+}
