@@ -4,4 +4,11 @@ extension Duration {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
+
+    /// Whole milliseconds, rounded up, so a wait of this many milliseconds is never shorter than the duration.
+    var millisecondsRoundedUp: Int64 {
+        let (seconds, attoseconds) = components
+        let remainder = attoseconds % 1_000_000_000_000_000
+        return milliseconds + (remainder > 0 ? 1 : 0)
+    }
 }

@@ -26,7 +26,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         // One queue for messages, rebalances and errors, all served by rd_kafka_consumer_poll.
         rd_kafka_poll_set_consumer(handle)
         if !topics.isEmpty {
-            let result = rd_kafka_subscribe(handle, RDKafkaTopicPartitionList.topics(topics).pointer)
+            let subscription = RDKafkaTopicPartitionList.topics(topics)
+            let result = subscription.withPointer { rd_kafka_subscribe(handle, $0) }
             if result != RD_KAFKA_RESP_ERR_NO_ERROR {
                 throw KafkaError(result, while: "subscribing to \(topics)")
             }
@@ -57,7 +58,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 let handle = try client.handle()
                 var messages: [KafkaConsumerMessage] = []
                 while messages.count < maxMessages, !cancelled.isSet, !closing.isSet {
-                    let remaining = max(0, (deadline - .now).milliseconds)
+                    let remaining = max(0, (deadline - .now).millisecondsRoundedUp)
                     // Short slices keep cancellation and close() responsive.
                     guard let message = rd_kafka_consumer_poll(handle, Int32(min(remaining, 100))) else {
                         if remaining == 0 { break }
@@ -87,7 +88,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func seek(_ position: KafkaTopicPartitionOffset) async throws {
         try await control { handle in
             let list = RDKafkaTopicPartitionList([position])
-            if let error = rd_kafka_seek_partitions(handle, list.pointer, 5000) {
+            if let error = list.withPointer({ rd_kafka_seek_partitions(handle, $0, 5000) }) {
                 throw KafkaError(consuming: error, while: "seeking \(position.topic)/\(position.partition) to \(position.offset)")
             }
             if let error = list.firstError(while: "seeking") { throw error }
@@ -102,7 +103,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         guard !offsets.isEmpty else { return }
         try await control { handle in
             let list = RDKafkaTopicPartitionList(offsets)
-            let result = rd_kafka_commit(handle, list.pointer, 0)
+            let result = list.withPointer { rd_kafka_commit(handle, $0, 0) }
             if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, while: "committing offsets") }
             if let error = list.firstError(while: "committing offsets") { throw error }
         }
@@ -113,7 +114,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         guard !partitions.isEmpty else { return [] }
         return try await control { handle in
             let list = RDKafkaTopicPartitionList(partitions)
-            let result = rd_kafka_committed(handle, list.pointer, Int32(clamping: timeout.milliseconds))
+            let result = list.withPointer { rd_kafka_committed(handle, $0, Int32(clamping: timeout.milliseconds)) }
             if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, while: "reading committed offsets") }
             if let error = list.firstError(while: "reading committed offsets") { throw error }
             return list.positions

@@ -2,7 +2,7 @@ internal import CRdKafka
 
 /// Owns an `rd_kafka_topic_partition_list_t` and converts it to and from the module's value types.
 final class RDKafkaTopicPartitionList {
-    let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    private let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
 
     init(_ partitions: [KafkaTopicPartition]) {
         pointer = rd_kafka_topic_partition_list_new(Int32(partitions.count))
@@ -24,6 +24,11 @@ final class RDKafkaTopicPartitionList {
     }
 
     deinit { rd_kafka_topic_partition_list_destroy(pointer) }
+
+    /// The raw list for one C call; the list stays alive until `body` returns.
+    func withPointer<T>(_ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) throws -> T) rethrows -> T {
+        try withExtendedLifetime(self) { try body(pointer) }
+    }
 
     static func topics(_ names: [String]) -> RDKafkaTopicPartitionList {
         // Subscriptions ignore the partition; librdkafka's convention is RD_KAFKA_PARTITION_UA.

@@ -1,0 +1,119 @@
+import Foundation
+import Kafka
+import Testing
+
+@Suite("Producing and consuming against the local broker")
+struct ProducerConsumerTests {
+    @Test("a produced message comes back with its key, value, headers and the offset of its delivery report")
+    func roundTripKeepsKeysAndHeaders() async throws {
+        let topic = try await TestBroker.makeTopic("roundtrip", partitions: 1)
+        let producer = try TestBroker.producer()
+        let sent = [
+            KafkaProducerMessage(topic: topic, key: "review-1", value: "{\"overall\":5}", headers: [
+                KafkaHeader(key: "source", value: "test"),
+                KafkaHeader(key: "empty", value: []),
+                KafkaHeader(key: "absent", value: nil),
+            ]),
+            KafkaProducerMessage(topic: topic, key: nil, value: [0xFF, 0x00, 0x7F]),
+            KafkaProducerMessage(topic: topic, key: [], value: []),
+        ]
+        var reports: [KafkaDeliveryReport] = []
+        for message in sent { reports.append(try await producer.send(message)) }
+        await producer.shutdown()
+        #expect(reports.map(\.offset) == [0, 1, 2])
+        #expect(reports.allSatisfy { $0.topic == topic && $0.partition == 0 })
+
+        let consumer = try TestBroker.consumer(group: TestBroker.unique("roundtrip"), topics: [topic])
+        let received = try await TestBroker.drain(consumer, count: 3)
+        await consumer.close()
+
+        try #require(received.count == 3)
+        #expect(received.map(\.offset) == [0, 1, 2])
+        #expect(received[0].keyString == "review-1")
+        #expect(received[0].valueString == "{\"overall\":5}")
+        #expect(received[0].headers == sent[0].headers)
+        #expect(received[0].headerString("source") == "test")
+        #expect(received[0].timestamp.map { abs($0.timeIntervalSinceNow) < 60 } == true)
+        #expect(received[1].key == nil)
+        #expect(received[1].value == [0xFF, 0x00, 0x7F])
+        #expect(received[1].valueString == nil)
+        #expect(received[1].headers.isEmpty)
+        #expect(received[2].key == [])
+        #expect(received[2].value == [])
+    }
+
+    @Test("sending a batch returns one report per message, in input order")
+    func batchReportsAreInInputOrder() async throws {
+        let topic = try await TestBroker.makeTopic("batch", partitions: 2)
+        let producer = try TestBroker.producer()
+        let messages = (0..<40).map { KafkaProducerMessage(topic: topic, value: Array("m\($0)".utf8), partition: Int32($0 % 2)) }
+        let reports = try await producer.send(messages)
+        await producer.shutdown()
+
+        #expect(reports.count == 40)
+        #expect(reports.map(\.partition) == messages.map { $0.partition! })
+        for partition in [Int32(0), 1] {
+            #expect(reports.filter { $0.partition == partition }.map(\.offset) == Array(0..<20))
+        }
+    }
+
+    @Test("poll returns early once maxMessages are in, and waits about its timeout when nothing comes")
+    func pollHonoursMaxMessagesAndTimeout() async throws {
+        let topic = try await TestBroker.makeTopic("pollbounds", partitions: 1)
+        let producer = try TestBroker.producer()
+        _ = try await producer.send((0..<10).map { KafkaProducerMessage(topic: topic, key: nil, value: "v\($0)") })
+        await producer.shutdown()
+        let consumer = try TestBroker.consumer(group: TestBroker.unique("pollbounds"), topics: [topic])
+
+        let firstFive = try await TestBroker.drain(consumer, count: 5)
+        #expect(firstFive.map(\.offset) == [0, 1, 2, 3, 4])
+        let clock = ContinuousClock()
+        var rest: [KafkaConsumerMessage] = []
+        let early = try await clock.measure { rest = try await consumer.poll(maxMessages: 5, timeout: .seconds(10)) }
+        #expect(rest.map(\.offset) == [5, 6, 7, 8, 9])
+        #expect(early < .seconds(2))
+
+        var none: [KafkaConsumerMessage] = [KafkaConsumerMessage(topic: "", partition: 0, offset: 0, key: nil, value: [], headers: [], timestamp: nil)]
+        let waited = try await clock.measure { none = try await consumer.poll(maxMessages: 5, timeout: .milliseconds(400)) }
+        #expect(none.isEmpty)
+        #expect(waited >= .milliseconds(400) && waited < .seconds(2))
+
+        await consumer.close()
+        await consumer.close()
+        await #expect(throws: KafkaError.self) { try await consumer.poll(maxMessages: 1, timeout: .milliseconds(10)) }
+    }
+
+    @Test("send to an unreachable broker throws a retriable timeout within the message timeout instead of hanging")
+    func sendToUnreachableBrokerTimesOut() async throws {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: ["127.0.0.1:1"])
+        configuration.messageTimeoutMilliseconds = 1500
+        let producer = try KafkaProducer(configuration: configuration, logger: TestBroker.logger)
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            _ = try await producer.send(KafkaProducerMessage(topic: "nowhere", key: "k", value: "v"))
+            Issue.record("send to an unreachable broker succeeded")
+        } catch let error as KafkaError {
+            #expect(error.code == KafkaError.Code.messageTimedOut)
+            #expect(error.isRetriable)
+        }
+        let elapsed = clock.now - started
+        #expect(elapsed >= .milliseconds(1400) && elapsed < .seconds(4))
+        let shutdown = await clock.measure { await producer.shutdown() }
+        #expect(shutdown < .seconds(4))
+    }
+
+    @Test("a producer run as a service shuts down when its task ends, after which send throws closed")
+    func producerServiceShutsDown() async throws {
+        let topic = try await TestBroker.makeTopic("service", partitions: 1)
+        let producer = try TestBroker.producer()
+        let service = Task { try await producer.run() }
+        _ = try await producer.send(KafkaProducerMessage(topic: topic, key: nil, value: "before"))
+        service.cancel()
+        try await service.value
+        await #expect(throws: KafkaError.self) {
+            _ = try await producer.send(KafkaProducerMessage(topic: topic, key: nil, value: "after"))
+        }
+        await producer.shutdown()
+    }
+}
