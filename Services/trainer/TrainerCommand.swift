@@ -1,0 +1,16 @@
+import ArgumentParser
+
+@main
+struct TrainerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trainer",
+        abstract: "Trains and evaluates the review sentiment model.",
+        discussion: """
+        `trainer --data FILE --out model.json` trains (the `train` subcommand is the default); `trainer evaluate \
+        --model model.json --data FILE` scores a labelled file. Data files are McAuley-style JSON lines \
+        ({"reviewText", "overall", "summary"?}), plain or gzip; a review is positive when overall > 3.
+        """,
+        subcommands: [TrainCommand.self, EvaluateCommand.self],
+        defaultSubcommand: TrainCommand.self
+    )
+}

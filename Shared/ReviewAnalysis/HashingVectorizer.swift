@@ -1,0 +1,155 @@
+import Foundation
+
+/// Hashing TF-IDF over unigrams and bigrams: tokens from ``TokenScanner``, n-grams hashed into `2^hashBits` buckets
+/// (separate namespaces for text and title), sublinear TF, IDF fitted on training data, L2 normalisation.
+///
+/// The hash is fixed (FNV-1a then a 64-bit finaliser), not Swift's per-process `Hasher`, so a model file means the
+/// same thing in every process.
+public struct HashingVectorizer: Sendable {
+    public let parameters: VectorizerParameters
+    /// Inverse document frequency per bucket: `ln((1 + n) / (1 + df)) + 1`.
+    public let idf: [Float]
+    /// How many training reviews the IDF was fitted on.
+    public let documentCount: Int
+
+    public init(parameters: VectorizerParameters, idf: [Float], documentCount: Int) {
+        precondition(idf.count == parameters.bucketCount, "IDF length must equal the bucket count")
+        self.parameters = parameters
+        self.idf = idf
+        self.documentCount = documentCount
+    }
+
+    /// Fits the IDF on training reviews' counts.
+    public init(parameters: VectorizerParameters, fittedOn documents: [TermCounts]) {
+        var frequency = [Int32](repeating: 0, count: parameters.bucketCount)
+        for document in documents {
+            Self.forEachUniqueBucket(document) { frequency[Int($0)] += 1 }
+        }
+        let n = Double(documents.count)
+        let idf = frequency.map { Float(log((1 + n) / (1 + Double($0))) + 1) }
+        self.init(parameters: parameters, idf: idf, documentCount: documents.count)
+    }
+
+    /// The hashed n-gram counts of a review; they depend only on ``parameters``, so training computes them once.
+    public static func counts(text: String, summary: String, parameters: VectorizerParameters) -> TermCounts {
+        var counts = TermCounts()
+        var hits: [Int32] = []
+        hits.reserveCapacity(128)
+        let mask = UInt64(parameters.bucketCount - 1)
+        collect(text, namespace: 0, parameters: parameters, mask: mask, into: &hits)
+        (counts.textBuckets, counts.textCounts) = TermCounts.runLengths(&hits)
+        if parameters.summaryWeight > 0 && !summary.isEmpty {
+            hits.removeAll(keepingCapacity: true)
+            collect(summary, namespace: 1, parameters: parameters, mask: mask, into: &hits)
+            (counts.summaryBuckets, counts.summaryCounts) = TermCounts.runLengths(&hits)
+        }
+        return counts
+    }
+
+    public func counts(text: String, summary: String = "") -> TermCounts {
+        Self.counts(text: text, summary: summary, parameters: parameters)
+    }
+
+    /// The review's TF-IDF vector: each namespace L2-normalised, the title scaled by its weight.
+    public func transform(_ counts: TermCounts) -> SparseVector {
+        let text = weighted(counts.textBuckets, counts.textCounts, scale: 1)
+        guard !counts.summaryBuckets.isEmpty else { return text }
+        let summary = weighted(counts.summaryBuckets, counts.summaryCounts, scale: parameters.summaryWeight)
+        return Self.sum(text, summary)
+    }
+
+    public func transform(text: String, summary: String = "") -> SparseVector {
+        transform(counts(text: text, summary: summary))
+    }
+
+    private func weighted(_ buckets: [Int32], _ counts: [Float], scale: Double) -> SparseVector {
+        var values = [Float](repeating: 0, count: buckets.count)
+        var squares = 0.0
+        for k in 0..<buckets.count {
+            let tf = parameters.sublinearTF ? 1 + log(Double(counts[k])) : Double(counts[k])
+            let value = tf * Double(idf[Int(buckets[k])])
+            values[k] = Float(value)
+            squares += value * value
+        }
+        if squares > 0 {
+            let factor = scale / squares.squareRoot()
+            for k in 0..<values.count { values[k] = Float(Double(values[k]) * factor) }
+        }
+        return SparseVector(indices: buckets, values: values)
+    }
+
+    /// Merges two ascending sparse vectors, adding values that share a bucket.
+    static func sum(_ a: SparseVector, _ b: SparseVector) -> SparseVector {
+        var indices: [Int32] = [], values: [Float] = []
+        indices.reserveCapacity(a.count + b.count)
+        values.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a.indices[i] < b.indices[j]) {
+                indices.append(a.indices[i]); values.append(a.values[i]); i += 1
+            } else if i == a.count || b.indices[j] < a.indices[i] {
+                indices.append(b.indices[j]); values.append(b.values[j]); j += 1
+            } else {
+                indices.append(a.indices[i]); values.append(a.values[i] + b.values[j]); i += 1; j += 1
+            }
+        }
+        return SparseVector(indices: indices, values: values)
+    }
+
+    static func forEachUniqueBucket(_ counts: TermCounts, _ body: (Int32) -> Void) {
+        let a = counts.textBuckets, b = counts.summaryBuckets
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i] < b[j]) {
+                body(a[i]); i += 1
+            } else if i == a.count || b[j] < a[i] {
+                body(b[j]); j += 1
+            } else {
+                body(a[i]); i += 1; j += 1
+            }
+        }
+    }
+
+    private static let namespaceSeeds: [(unigram: UInt64, bigram: UInt64)] = [
+        (0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344),
+        (0xA409_3822_299F_31D0, 0x082E_FA98_EC4E_6C89),
+    ]
+    private static let stopWordHashes: Set<UInt64> = Set(StopWords.english.map { word in
+        var word = word
+        return word.withUTF8 { tokenHash($0) }
+    })
+
+    private static func collect(_ text: String, namespace: Int, parameters: VectorizerParameters, mask: UInt64,
+                                into hits: inout [Int32]) {
+        let seeds = namespaceSeeds[namespace]
+        let bigrams = parameters.ngramMax >= 2, dropStopWords = parameters.removeStopWords
+        var previous: UInt64? = nil
+        TokenScanner.forEachToken(in: text) { bytes in
+            let hash = tokenHash(bytes)
+            if dropStopWords && stopWordHashes.contains(hash) { return }
+            hits.append(Int32(truncatingIfNeeded: mix(hash ^ seeds.unigram) & mask))
+            if bigrams, let previous {
+                hits.append(Int32(truncatingIfNeeded: mix((previous &* 0x9E37_79B9_7F4A_7C15) ^ hash ^ seeds.bigram) & mask))
+            }
+            previous = hash
+        }
+    }
+
+    @inline(__always)
+    static func tokenHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return mix(hash)
+    }
+
+    @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        z = (z ^ (z >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+        return z ^ (z >> 33)
+    }
+}

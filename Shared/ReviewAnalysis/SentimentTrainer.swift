@@ -1,0 +1,160 @@
+import Foundation
+
+/// Fits a ``SentimentModel``: hashed TF-IDF features, k-fold cross-validation over the configured grid (selecting by
+/// accuracy, reporting AUC), then the winning cell refitted on all the reviews it was given. Deterministic for a seed.
+public struct SentimentTrainer: Sendable {
+    public let configuration: TrainingConfiguration
+
+    public init(configuration: TrainingConfiguration = .init()) {
+        self.configuration = configuration
+    }
+
+    /// The outcome of ``train(_:progress:)``.
+    public struct Outcome: Sendable {
+        public var vectorizer: HashingVectorizer
+        public var classifier: SentimentClassifier
+        public var crossValidation: [CrossValidationResult]
+        public var winner: GridCell
+    }
+
+    /// Cross-validates the grid on `reviews` and refits the winner on all of them.
+    /// - Parameter progress: called with the fraction done (0...1) and the current stage, from any thread.
+    public func train(_ reviews: [LabeledReview], progress: (@Sendable (Double, String) -> Void)? = nil) -> Outcome {
+        let grid = configuration.grid
+        precondition(!grid.isEmpty, "the model-selection grid is empty")
+        precondition(configuration.folds >= 2, "cross-validation needs at least 2 folds")
+        let labels = reviews.map { configuration.labelRule.label(forScore: $0.score) == .positive }
+        let counts = Self.counts(of: reviews, parameters: configuration.vectorizer)
+
+        let linearCells = grid.filter { $0.kind == .linear }, forestCells = grid.filter { $0.kind == .forest }
+        let maxTrees = forestCells.compactMap(\.trees).max() ?? 0, maxDepth = forestCells.compactMap(\.depth).max() ?? 0
+        let foldUnits = linearCells.count + maxTrees
+        let tracker = ProgressTracker(total: configuration.folds * foldUnits + max(maxTrees, 1), report: progress)
+
+        let foldOf = StratifiedSplit.folds(labels: labels, count: configuration.folds, seed: configuration.seed)
+        var scores = [[GridCell: (accuracy: Double, auc: Double)]](repeating: [:], count: configuration.folds)
+        let lock = NSLock()
+        let runFold: (Int) -> Void = { fold in
+            let result = self.crossValidate(fold: fold, foldOf: foldOf, counts: counts, labels: labels,
+                                            linearCells: linearCells, forestCells: forestCells,
+                                            maxTrees: maxTrees, maxDepth: maxDepth, tracker: tracker)
+            lock.lock()
+            scores[fold] = result
+            lock.unlock()
+        }
+        if forestCells.isEmpty {
+            // Linear fits are single-threaded, so folds run side by side; forests parallelise over trees instead.
+            DispatchQueue.concurrentPerform(iterations: configuration.folds, execute: runFold)
+        } else {
+            for fold in 0..<configuration.folds { runFold(fold) }
+        }
+
+        let results = grid.map { cell -> CrossValidationResult in
+            let accuracies = scores.map { $0[cell]!.accuracy }, aucs = scores.map { $0[cell]!.auc }
+            let mean = accuracies.reduce(0, +) / Double(accuracies.count)
+            let variance = accuracies.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(accuracies.count)
+            return CrossValidationResult(cell: cell, accuracy: mean, auc: aucs.reduce(0, +) / Double(aucs.count),
+                                         accuracyDeviation: variance.squareRoot())
+        }
+        // The first cell with the best accuracy wins, so ties go to the earlier (simpler or more regularised) cell.
+        let winner = results.dropFirst().reduce(results[0]) { $1.accuracy > $0.accuracy ? $1 : $0 }.cell
+
+        tracker.stage("refitting \(winner) on all \(reviews.count) reviews")
+        let vectorizer = HashingVectorizer(parameters: configuration.vectorizer, fittedOn: counts)
+        let matrix = SparseMatrix(rows: counts.map(vectorizer.transform), columnCount: configuration.vectorizer.bucketCount)
+        let classifier: SentimentClassifier
+        switch winner.kind {
+        case .linear:
+            classifier = .linear(LogisticRegression.fit(matrix, labels: labels, c: winner.c!).model)
+            tracker.advance(max(maxTrees, 1))
+        case .forest:
+            classifier = .forest(RandomForest.fit(matrix, labels: labels, treeCount: winner.trees!, maxDepth: winner.depth!,
+                                                  seed: configuration.seed) { _ in tracker.advance(1) })
+            tracker.advance(max(maxTrees, 1) - winner.trees!)
+        }
+        return Outcome(vectorizer: vectorizer, classifier: classifier, crossValidation: results, winner: winner)
+    }
+
+    private func crossValidate(fold: Int, foldOf: [Int], counts: [TermCounts], labels: [Bool], linearCells: [GridCell],
+                               forestCells: [GridCell], maxTrees: Int, maxDepth: Int,
+                               tracker: ProgressTracker) -> [GridCell: (accuracy: Double, auc: Double)] {
+        let trainRows = foldOf.indices.filter { foldOf[$0] != fold }, validationRows = foldOf.indices.filter { foldOf[$0] == fold }
+        // The IDF is fitted on the training folds only, so the validation fold is truly unseen.
+        let vectorizer = HashingVectorizer(parameters: configuration.vectorizer, fittedOn: trainRows.map { counts[$0] })
+        let matrix = SparseMatrix(rows: trainRows.map { vectorizer.transform(counts[$0]) },
+                                  columnCount: configuration.vectorizer.bucketCount)
+        let trainLabels = trainRows.map { labels[$0] }
+        let validation = validationRows.map { vectorizer.transform(counts[$0]) }
+        let expected = validationRows.map { labels[$0] ? SentimentLabel.positive : .negative }
+        var scores: [GridCell: (accuracy: Double, auc: Double)] = [:]
+        func score(_ cell: GridCell, _ probabilities: [Double]) {
+            let report = EvaluationReport(expected: expected, probabilities: probabilities)
+            scores[cell] = (report.accuracy, report.auc)
+        }
+
+        var warmStart: [Double]?
+        for cell in linearCells.sorted(by: { $0.c! < $1.c! }) {
+            tracker.stage("fold \(fold + 1)/\(configuration.folds): \(cell)")
+            let (model, solution) = LogisticRegression.fit(matrix, labels: trainLabels, c: cell.c!, warmStart: warmStart)
+            warmStart = solution
+            score(cell, validation.map(model.probability))
+            tracker.advance(1)
+        }
+        if !forestCells.isEmpty {
+            tracker.stage("fold \(fold + 1)/\(configuration.folds): forest of \(maxTrees) trees, depth \(maxDepth)")
+            // One forest of the largest size answers every cell: a smaller cell is a prefix of its trees, cut shallower.
+            let forest = RandomForest.fit(matrix, labels: trainLabels, treeCount: maxTrees, maxDepth: maxDepth,
+                                          seed: configuration.seed) { _ in tracker.advance(1) }
+            for cell in forestCells {
+                score(cell, validation.map { forest.probability($0, treeCount: cell.trees!, maxDepth: cell.depth!) })
+            }
+        }
+        return scores
+    }
+
+    /// Every review's hashed n-gram counts, computed once for all folds, in parallel.
+    static func counts(of reviews: [LabeledReview], parameters: VectorizerParameters) -> [TermCounts] {
+        let chunks = max(1, min(reviews.count / 256, ProcessInfo.processInfo.activeProcessorCount * 4))
+        var parts = [[TermCounts]](repeating: [], count: chunks)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let range = (reviews.count * chunk / chunks)..<(reviews.count * (chunk + 1) / chunks)
+            let part = reviews[range].map { HashingVectorizer.counts(text: $0.text, summary: $0.summary, parameters: parameters) }
+            lock.lock()
+            parts[chunk] = part
+            lock.unlock()
+        }
+        return parts.flatMap { $0 }
+    }
+}
+
+/// Thread-safe progress counting for ``SentimentTrainer``.
+private final class ProgressTracker: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private var done = 0
+    private var label = "vectorising"
+    private let report: (@Sendable (Double, String) -> Void)?
+
+    init(total: Int, report: (@Sendable (Double, String) -> Void)?) {
+        self.total = max(total, 1)
+        self.report = report
+        report?(0, label)
+    }
+
+    func stage(_ label: String) {
+        let fraction = lock.withLock { () -> Double in
+            self.label = label
+            return Double(done) / Double(total)
+        }
+        report?(fraction, label)
+    }
+
+    func advance(_ units: Int) {
+        let (fraction, label) = lock.withLock { () -> (Double, String) in
+            done = min(done + units, total)
+            return (Double(done) / Double(total), self.label)
+        }
+        report?(fraction, label)
+    }
+}

@@ -1,0 +1,37 @@
+/// What ``SentimentTrainer`` fits and how it chooses.
+public struct TrainingConfiguration: Sendable {
+    /// Which families to search; `nil` means both (the trainer's `--model auto`).
+    public var kind: ModelKind?
+    public var folds: Int
+    public var seed: UInt64
+    public var vectorizer: VectorizerParameters
+    public var labelRule: LabelRule
+    /// The seed system's forest grid: trees × depth.
+    public var forestTrees: [Int]
+    public var forestDepths: [Int]
+    /// Logistic-regression C values, fitted in ascending order with warm starts.
+    public var regularization: [Double]
+
+    public init(kind: ModelKind? = .linear, folds: Int = 5, seed: UInt64 = 42, vectorizer: VectorizerParameters = .init(),
+                labelRule: LabelRule = .init(), forestTrees: [Int] = [10, 50], forestDepths: [Int] = [1, 5, 10],
+                regularization: [Double] = [1, 3, 10, 30, 100]) {
+        self.kind = kind
+        self.folds = folds
+        self.seed = seed
+        self.vectorizer = vectorizer
+        self.labelRule = labelRule
+        self.forestTrees = forestTrees
+        self.forestDepths = forestDepths
+        self.regularization = regularization
+    }
+
+    /// The grid in the order it is reported.
+    public var grid: [GridCell] {
+        var cells: [GridCell] = []
+        if kind != .linear {
+            for trees in forestTrees { for depth in forestDepths { cells.append(.forest(trees: trees, depth: depth)) } }
+        }
+        if kind != .forest { cells += regularization.sorted().map { .linear(c: $0) } }
+        return cells
+    }
+}
