@@ -31,6 +31,9 @@ let rdKafkaErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<C
     let text = reason.map { String(cString: $0) } ?? ""
     if error == RD_KAFKA_RESP_ERR__FATAL, let handle, let fatal = RDKafkaClient.fatalError(of: handle) {
         context.logger.critical("librdkafka fatal error", metadata: ["error": "\(fatal)"])
+    } else if error == RD_KAFKA_RESP_ERR__TRANSPORT || error == RD_KAFKA_RESP_ERR__RESOLVE {
+        // The log callback has already reported the failed connection (with librdkafka's duplicate suppression).
+        context.logger.debug("librdkafka error", metadata: ["code": "\(String(cString: rd_kafka_err2name(error)))", "reason": "\(text)"])
     } else {
         context.logger.warning("librdkafka error", metadata: ["code": "\(String(cString: rd_kafka_err2name(error)))", "reason": "\(text)"])
     }
