@@ -47,6 +47,44 @@ struct ConsumerGroupTests {
         #expect(first.events.last == .revoked(first.assignedEvents.last ?? []))
     }
 
+    @Test("a commit sent while another member joins is either accepted or a retriable rebalance conflict, and no message is lost")
+    func commitDuringRebalanceIsIgnorable() async throws {
+        let topic = try await TestBroker.makeTopic("rebalancecommit", partitions: 2)
+        let group = TestBroker.unique("rebalancecommit")
+        let producer = try TestBroker.producer()
+        _ = try await producer.send((0..<10).map { KafkaProducerMessage(topic: topic, value: Array("m\($0)".utf8), partition: Int32($0 % 2)) })
+        await producer.shutdown()
+
+        let consumerA = try TestBroker.consumer(group: group, topics: [topic])
+        #expect(try await TestBroker.drain(consumerA, count: 10).count == 10)
+        let consumerB = try TestBroker.consumer(group: group, topics: [topic])
+        // B's join puts the group into a rebalance that A has not served yet (A is not polling).
+        _ = try await consumerB.poll(maxMessages: 10, timeout: .milliseconds(300))
+        var rejected = false
+        do {
+            try await consumerA.commit([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 5)])
+        } catch let error as KafkaError {
+            rejected = true
+            #expect(error.isRebalanceConflict && error.isRetriable, "\(error)")
+        }
+
+        var reread: [KafkaConsumerMessage] = []
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline {
+            async let fromA = consumerA.poll(maxMessages: 100, timeout: .milliseconds(200))
+            async let fromB = consumerB.poll(maxMessages: 100, timeout: .milliseconds(200))
+            let (a, b) = try await (fromA, fromB)
+            reread += a + b
+            if Set(reread.map(\.offset)).count == 5, reread.count >= (rejected ? 10 : 5) { break }
+        }
+        await consumerA.close()
+        await consumerB.close()
+        // The local broker rejects the commit (ILLEGAL_GENERATION), so the new owners re-read everything.
+        let partition0 = reread.filter { $0.partition == 0 }.map(\.offset).sorted()
+        #expect(partition0 == (rejected ? [0, 1, 2, 3, 4] : []))
+        #expect(reread.filter { $0.partition == 1 }.map(\.offset).sorted() == [0, 1, 2, 3, 4])
+    }
+
     @Test("after commit and close, a new consumer in the same group continues exactly at the committed offset")
     func committedOffsetsResume() async throws {
         let topic = try await TestBroker.makeTopic("resume", partitions: 1)
