@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct TrainerCommand: ParsableCommand {
+struct TrainerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trainer",
         abstract: "Trains and evaluates the review sentiment model.",
@@ -10,7 +10,7 @@ struct TrainerCommand: ParsableCommand {
         --model model.json --data FILE` scores a labelled file. Data files are McAuley-style JSON lines \
         ({"reviewText", "overall", "summary"?}), plain or gzip; a review is positive when overall > 3.
         """,
-        subcommands: [TrainCommand.self, EvaluateCommand.self],
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PublishCommand.self],
         defaultSubcommand: TrainCommand.self
     )
 }

@@ -17,6 +17,13 @@ public struct ReviewValidator: Sendable {
         public var overall: Double
         public var itemId: String?
         public var summary: String?
+
+        public init(reviewText: String, overall: Double, itemId: String? = nil, summary: String? = nil) {
+            self.reviewText = reviewText
+            self.overall = overall
+            self.itemId = itemId
+            self.summary = summary
+        }
     }
 
     /// Validates an HTTP body.

@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+
+let package = Package(
+    name: "review-stream",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "api-server", targets: ["APIServer"]),
+        .executable(name: "stream-processor", targets: ["StreamProcessor"]),
+        .executable(name: "trainer", targets: ["Trainer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+    ],
+    targets: [
+        // C libraries, touched only by the Kafka and Mongo wrapper modules.
+        .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CMongoc", path: "Shared/CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
+
+        .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle], path: "Shared/Kafka"),
+        .target(name: "Mongo", dependencies: ["CMongoc", logging], path: "Shared/Mongo", exclude: ["README.md"]),
+        // The analysis core is numeric code that is 20–50× slower unoptimised; tests and the local stack train models with
+        // it, so it is optimised in debug builds too.
+        .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "ReviewContracts", path: "Shared/ReviewContracts"),
+        .target(name: "ServiceSupport", dependencies: [hummingbird, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
+
+        .executableTarget(
+            name: "APIServer",
+            dependencies: ["Kafka", "Mongo", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle],
+            path: "Services/api-server"
+        ),
+        .executableTarget(
+            name: "StreamProcessor",
+            dependencies: ["Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle],
+            path: "Services/stream-processor"
+        ),
+        .executableTarget(
+            name: "Trainer",
+            dependencies: ["ReviewAnalysis", "Mongo", argumentParser],
+            path: "Services/trainer",
+            exclude: ["README.md"]
+        ),
+
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka"], path: "Tests/KafkaTests"),
+        .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests"),
+        .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests"),
+        .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting], path: "Tests/APIServerTests"),
+        .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Kafka
+import Logging
+import Mongo
+import Prometheus
+import ReviewContracts
+import ServiceSupport
+
+/// Connects to the broker and database and builds the application; the same function serves `main` and the tests.
+func buildApplication(_ configuration: APIServerConfiguration, registry: PrometheusCollectorRegistry) async throws -> some ApplicationProtocol {
+    let logger = Logger(label: "api-server")
+    let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
+    do {
+        if try await admin.createTopic(configuration.reviewsTopic, partitions: Int32(configuration.partitions)) {
+            logger.info("created topic", metadata: ["topic": "\(configuration.reviewsTopic)", "partitions": "\(configuration.partitions)"])
+        }
+    } catch {
+        // The broker may come up after us; the producer keeps retrying, and /ready reports it meanwhile.
+        logger.warning("could not ensure the reviews topic exists", metadata: ["error": "\(error)"])
+    }
+    admin.close()
+
+    var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
+    producerConfiguration.clientID = "api-server"
+    producerConfiguration.messageTimeoutMilliseconds = Int(configuration.ackTimeout.components.seconds * 1000)
+        + Int(configuration.ackTimeout.components.attoseconds / 1_000_000_000_000_000)
+    let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+    let publisher = KafkaReviewPublisher(producer: producer, topic: configuration.reviewsTopic)
+
+    let mongo = try MongoClient(uri: configuration.mongoURI, appName: "api-server")
+    let repository = MongoResultsRepository(database: mongo.database(configuration.mongoDatabase))
+    let live = LiveResults(repository: repository, logger: logger)
+
+    let router = buildRouter(
+        publisher: publisher, repository: repository, live: live, registry: registry,
+        maxBodyBytes: configuration.maxBodyBytes,
+        readiness: { await repository.isReachable() ? nil : "the database does not answer" }
+    )
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "api-server"),
+        logger: logger
+    )
+    // Services shut down in reverse order: the HTTP server stops taking requests, the live streams end, then the
+    // producer drains.
+    app.addServices(producer, LiveResultsService(live: live, repository: repository, logger: logger))
+    return app
+}
+
+/// The routes, with their dependencies passed in; tests use it with the real publisher and repository.
+func buildRouter(
+    publisher: some ReviewPublisher,
+    repository: some ResultsRepository,
+    live: LiveResults,
+    registry: PrometheusCollectorRegistry,
+    maxBodyBytes: Int,
+    readiness: @escaping @Sendable () async -> String?
+) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.middlewares.add(LogRequestsMiddleware(.debug))
+    router.middlewares.add(MetricsMiddleware())
+    router.middlewares.add(CORSMiddleware(allowOrigin: .all, allowHeaders: [.contentType], allowMethods: [.get, .post, .options]))
+    router.middlewares.add(JSONErrorMiddleware())
+    router.get("/api/ping") { _, _ in "pong" }
+    OperationalRoutes.add(to: router, registry: registry, readiness: readiness)
+    ReviewController(publisher: publisher, validator: ReviewValidator(), maxBodyBytes: maxBodyBytes, repository: repository)
+        .addRoutes(to: router)
+    ResultsController(repository: repository, live: live).addRoutes(to: router)
+    return router
+}

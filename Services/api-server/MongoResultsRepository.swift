@@ -1,0 +1,81 @@
+import Foundation
+import Mongo
+import ReviewContracts
+
+/// Reads the result collections with one query per call.
+struct MongoResultsRepository: ResultsRepository {
+    let database: MongoDatabase
+
+    func topWords(limit: Int) async throws -> [WordCountEntry] {
+        try await database.collection(ResultCollections.wordCount)
+            .find([:], sort: ["count": -1, "_id": 1], limit: limit)
+            .compactMap { document in
+                guard let word = document["_id"]?.stringValue, let count = document["count"]?.intValue else { return nil }
+                return WordCountEntry(_id: word, value: word, count: count)
+            }
+    }
+
+    func recentPredictions(limit: Int) async throws -> [PredictionEntry] {
+        try await database.collection(ResultCollections.sentiment)
+            .find([:], sort: ["seq": -1], limit: limit)
+            .compactMap(Self.prediction(from:))
+    }
+
+    func recentAccuracy(limit: Int) async throws -> [AccuracyPoint] {
+        try await database.collection(ResultCollections.accuracy)
+            .find([:], sort: ["_id": -1], limit: limit)
+            .compactMap { document in
+                guard let total = document["_id"]?.intValue, let value = document["value"]?.doubleValue else { return nil }
+                return AccuracyPoint(_id: total, value: value)
+            }
+    }
+
+    func totals() async throws -> ResultTotals {
+        let totals = try await database.collection(ResultCollections.totals).findOne(["_id": .string(ResultCollections.totalsID)])
+        return ResultTotals(
+            reviews: totals?["count"]?.intValue ?? 0,
+            correct: totals?["correct"]?.intValue ?? 0,
+            modelVersion: totals?["modelVersion"]?.stringValue,
+            distinctWords: totals?["words"]?.intValue ?? 0,
+            deadLettered: totals?["deadLettered"]?.intValue ?? 0
+        )
+    }
+
+    func batchCommits() -> AsyncThrowingStream<Void, Error> {
+        let changes = database.collection(ResultCollections.totals).watch(fullDocument: .default)
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await _ in changes { continuation.yield() }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in
+                task.cancel()
+                changes.close()
+            }
+        }
+    }
+
+    func prediction(id: String) async throws -> PredictionEntry? {
+        try await database.collection(ResultCollections.sentiment).findOne(["_id": .string(id)]).flatMap(Self.prediction(from:))
+    }
+
+    func isReachable() async -> Bool {
+        (try? await database.runCommand(["ping": 1])) != nil
+    }
+
+    static func prediction(from document: BSONDocument) -> PredictionEntry? {
+        guard let id = document["_id"]?.stringValue, let review = document["review"]?.stringValue,
+              let expected = document["expected"]?.stringValue, let result = document["result"]?.stringValue
+        else { return nil }
+        return PredictionEntry(
+            _id: id, review: review, expected: expected, result: result,
+            probability: document["probability"]?.doubleValue,
+            modelVersion: document["modelVersion"]?.stringValue,
+            processedAt: document["processedAt"]?.dateValue
+        )
+    }
+}

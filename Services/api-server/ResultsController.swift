@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import ServiceSupport
+
+/// The seed's result endpoints, with their exact paths and shapes, and the v1 summary and live stream. Requests
+/// within the hot window (≤ 100 rows) are answered from ``LiveResults`` without a database round trip.
+struct ResultsController<Repository: ResultsRepository>: Sendable {
+    let repository: Repository
+    let live: LiveResults
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/api/results/wordcount") { request, _ -> [WordCountEntry] in
+            let limit = try Self.limit(request, default: 100, max: 10_000)
+            if limit <= ResultsSnapshot.size, let snapshot = await live.current() { return Array(snapshot.words.prefix(limit)) }
+            return try await repository.topWords(limit: limit)
+        }
+        router.get("/api/results/sentiment") { request, _ -> [PredictionEntry] in
+            let limit = try Self.limit(request, default: 100, max: 1000)
+            if limit <= ResultsSnapshot.size, let snapshot = await live.current() { return Array(snapshot.predictions.prefix(limit)) }
+            return try await repository.recentPredictions(limit: limit)
+        }
+        router.get("/api/results/sentiment/accuracy") { request, _ -> [AccuracyPoint] in
+            let limit = try Self.limit(request, default: 100, max: 10_000)
+            if limit <= ResultsSnapshot.size, let snapshot = await live.current() { return Array(snapshot.accuracy.prefix(limit)) }
+            return try await repository.recentAccuracy(limit: limit)
+        }
+        router.get("/api/v1/summary") { _, _ -> Summary in
+            if let snapshot = await live.current() { return snapshot.summary }
+            try await live.refresh()
+            guard let snapshot = await live.current() else { throw APIError(.serviceUnavailable, "not_ready", "Results are not loaded yet.") }
+            return snapshot.summary
+        }
+        router.get("/api/v1/stream") { _, _ -> Response in
+            let events = await live.subscribe()
+            let body = AsyncStream<ByteBuffer> { continuation in
+                let task = Task {
+                    continuation.yield(ByteBuffer(string: "retry: 2000\n\n"))
+                    await withTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for await event in events { continuation.yield(event.bytes) }
+                        }
+                        group.addTask {
+                            // Keeps proxies and browsers from closing an idle stream.
+                            while !Task.isCancelled {
+                                try? await Task.sleep(for: .seconds(15))
+                                continuation.yield(ByteBuffer(string: ": keepalive\n\n"))
+                            }
+                        }
+                        await group.next()
+                        group.cancelAll()
+                    }
+                    continuation.finish()
+                }
+                continuation.onTermination = { _ in task.cancel() }
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
+                body: ResponseBody(asyncSequence: body)
+            )
+        }
+    }
+
+    static func limit(_ request: Request, default fallback: Int, max: Int) throws -> Int {
+        guard let raw = request.uri.queryParameters.get("limit") else { return fallback }
+        guard let value = Int(raw), (1...max).contains(value) else {
+            throw APIError(.badRequest, "invalid_limit", "limit must be an integer from 1 to \(max); got \"\(raw)\".")
+        }
+        return value
+    }
+}

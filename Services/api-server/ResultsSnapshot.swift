@@ -1,0 +1,32 @@
+import Foundation
+
+/// The hot results (top words, newest predictions and accuracy points, the summary) as last read from the database.
+struct ResultsSnapshot: Sendable, Equatable {
+    static let size = 100
+
+    var words: [WordCountEntry] = []
+    var predictions: [PredictionEntry] = []
+    var accuracy: [AccuracyPoint] = []
+    var summary = Summary(reviews: 0, correct: 0, accuracy: nil, modelVersion: nil, reviewsPerMinute: 0, distinctWords: 0, deadLettered: 0)
+
+    /// What changed from `old` to `self`, as the events a live dashboard needs to catch up.
+    func events(since old: ResultsSnapshot) -> [ServerSentEvent] {
+        var events: [ServerSentEvent] = []
+        let oldCounts = Dictionary(old.words.map { ($0.value, $0.count) }, uniquingKeysWith: max)
+        let changedWords = words.filter { oldCounts[$0.value] != $0.count }.map { WordDelta(value: $0.value, count: $0.count) }
+        if !changedWords.isEmpty { events.append(ServerSentEvent(name: "words", json: changedWords)) }
+        let known = Set(old.predictions.map(\._id))
+        let newPredictions = predictions.filter { !known.contains($0._id) }
+        if !newPredictions.isEmpty { events.append(ServerSentEvent(name: "predictions", json: newPredictions)) }
+        let lastTotal = old.accuracy.first?._id ?? -1
+        let newPoints = accuracy.filter { $0._id > lastTotal }.sorted { $0._id < $1._id }
+        if !newPoints.isEmpty { events.append(ServerSentEvent(name: "accuracy", json: newPoints)) }
+        if summary != old.summary { events.append(ServerSentEvent(name: "summary", json: summary)) }
+        return events
+    }
+
+    struct WordDelta: Encodable {
+        let value: String
+        let count: Int
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import Metrics
+import ReviewContracts
+import ServiceSupport
+
+/// Accepting reviews: the seed's `POST /api/documents/text` and the v1 `POST /api/v1/reviews`, plus the v1 lookup.
+struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepository>: Sendable {
+    let publisher: Publisher
+    let validator: ReviewValidator
+    let maxBodyBytes: Int
+    let repository: Repository
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        // The seed answered 201 once the review was handed to Kafka.
+        router.post("/api/documents/text") { request, context in
+            try await accept(request, context: context, status: .created)
+        }
+        router.post("/api/v1/reviews") { request, context in
+            try await accept(request, context: context, status: .accepted)
+        }
+        router.get("/api/v1/reviews/{id}") { _, context -> ReviewStatus in
+            let id = try context.parameters.require("id")
+            guard let prediction = try await repository.prediction(id: id) else {
+                return ReviewStatus(id: id, status: "pending", prediction: nil)
+            }
+            return ReviewStatus(id: id, status: "processed", prediction: prediction)
+        }
+    }
+
+    private func accept(_ request: Request, context: BasicRequestContext, status: HTTPResponse.Status) async throws -> EditedResponse<AcceptedReview> {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: maxBodyBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            Self.rejected.increment(reason: "body_too_large")
+            throw APIError(.contentTooLarge, "body_too_large", "The request body is larger than \(maxBodyBytes) bytes.")
+        }
+        let submission: ReviewValidator.Submission
+        switch validator.submission(from: body.readableBytesView) {
+        case .success(let value):
+            submission = value
+        case .failure(let rejection):
+            Self.rejected.increment(reason: rejection.reason)
+            throw APIError(Self.status(for: rejection), rejection.reason, rejection.description)
+        }
+        let review = ReviewMessage(
+            id: UUID().uuidString.lowercased(), reviewText: submission.reviewText, overall: submission.overall,
+            itemId: submission.itemId, summary: submission.summary, submittedAt: Date()
+        )
+        do {
+            try await publisher.publish(review)
+        } catch {
+            context.logger.warning("broker did not acknowledge a review", metadata: ["error": "\(error)"])
+            throw APIError(.serviceUnavailable, "broker_unavailable", "The message broker did not acknowledge the review in time; retry later.")
+        }
+        Self.published.increment()
+        return EditedResponse(status: status, response: AcceptedReview(id: review.id))
+    }
+
+    static func status(for rejection: ReviewRejection) -> HTTPResponse.Status {
+        switch rejection {
+        case .invalidUTF8, .invalidJSON, .notAnObject: .badRequest
+        case .textTooLong: .contentTooLarge
+        case .missingField, .wrongType, .emptyText, .scoreOutOfRange: .unprocessableContent
+        }
+    }
+
+    static var published: Counter { Counter(label: "api_reviews_published_total") }
+    static var rejected: RejectionCounter { RejectionCounter() }
+}
+
+/// `api_reviews_rejected_total{reason}`.
+struct RejectionCounter {
+    func increment(reason: String) { Counter(label: "api_reviews_rejected_total", dimensions: [("reason", reason)]).increment() }
+}
+
+struct AcceptedReview: ResponseEncodable {
+    let id: String
+}
+
+struct ReviewStatus: ResponseEncodable {
+    let id: String
+    let status: String
+    let prediction: PredictionEntry?
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import Kafka
+import Logging
+import Mongo
+import Prometheus
+import ReviewContracts
+import ServiceSupport
+
+/// Connects to the broker and database and builds the application: the consume loop plus an HTTP server for
+/// /health, /ready and /metrics. The same function serves `main` and the tests.
+func buildApplication(_ configuration: StreamProcessorConfiguration, registry: PrometheusCollectorRegistry) async throws -> some ApplicationProtocol {
+    let logger = Logger(label: "stream-processor")
+    let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
+    for (topic, partitions) in [(configuration.reviewsTopic, configuration.partitions), (configuration.deadLetterTopic, 1)] {
+        do {
+            if try await admin.createTopic(topic, partitions: Int32(partitions)) {
+                logger.info("created topic", metadata: ["topic": "\(topic)", "partitions": "\(partitions)"])
+            }
+        } catch {
+            logger.warning("could not ensure a topic exists", metadata: ["topic": "\(topic)", "error": "\(error)"])
+        }
+    }
+    admin.close()
+
+    let mongo = try MongoClient(uri: configuration.mongoURI, appName: "stream-processor")
+    let database = mongo.database(configuration.mongoDatabase)
+    let store = ResultStore(database: database)
+    try await store.prepare()
+
+    var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
+    producerConfiguration.clientID = "stream-processor-dlq"
+    let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+
+    let source: ModelProvider.Source = configuration.modelPath.map { .file(URL(fileURLWithPath: $0)) }
+        ?? .collection(database.collection(ResultCollections.models))
+    let service = ReviewStreamService(
+        configuration: configuration, store: store, models: ModelProvider(source: source, logger: logger),
+        deadLetters: DeadLetterPublisher(producer: producer, topic: configuration.deadLetterTopic), logger: logger
+    )
+
+    let router = Router()
+    router.middlewares.add(JSONErrorMiddleware())
+    OperationalRoutes.add(to: router, registry: registry) { service.readiness() }
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stream-processor"),
+        logger: logger
+    )
+    // Shutdown runs in reverse: the loop finishes its batch before the dead-letter producer drains.
+    app.addServices(producer, service)
+    return app
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Logging
+import ServiceSupport
+
+@main
+struct StreamProcessorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stream-processor",
+        abstract: "Consumes reviews from Kafka in micro-batches and keeps word counts, sentiment predictions and accuracy in MongoDB, exactly once.",
+        discussion: """
+        Results and the Kafka offsets they cover are written in one MongoDB transaction per batch, so a crash or a \
+        rebalance never counts a review twice or loses one. Invalid messages go to the dead-letter topic. Run several \
+        instances with the same --group-id to share the partitions. Every option can also be set from the environment \
+        variable named in its help; a flag wins.
+        """
+    )
+
+    @Option(help: "Address for /health, /ready and /metrics [env: HOST].")
+    var host = EnvironmentDefault.string("HOST", "127.0.0.1")
+    @Option(help: "Port for /health, /ready and /metrics [env: PORT].")
+    var port = EnvironmentDefault.int("PORT", 9464)
+    @Option(help: "Kafka bootstrap servers, comma-separated [env: KAFKA_BROKERS].")
+    var kafkaBrokers = EnvironmentDefault.string("KAFKA_BROKERS", "127.0.0.1:9092")
+    @Option(help: "Consumer group; instances in one group share the partitions [env: GROUP_ID].")
+    var groupId = EnvironmentDefault.string("GROUP_ID", "stream-processor")
+    @Option(help: "Topic to consume [env: REVIEWS_TOPIC].")
+    var reviewsTopic = EnvironmentDefault.string("REVIEWS_TOPIC", "reviews")
+    @Option(help: "Dead-letter topic for invalid messages [env: DLQ_TOPIC].")
+    var dlqTopic = EnvironmentDefault.string("DLQ_TOPIC", "reviews.dlq")
+    @Option(help: "Partitions to create the reviews topic with if it does not exist [env: REVIEWS_PARTITIONS].")
+    var partitions = EnvironmentDefault.int("REVIEWS_PARTITIONS", 6)
+    @Option(help: "MongoDB connection string [env: MONGO_URI].")
+    var mongoURI = EnvironmentDefault.string("MONGO_URI", "mongodb://127.0.0.1:27017/?replicaSet=secantus")
+    @Option(help: "MongoDB database for the results [env: MONGO_DB].")
+    var mongoDB = EnvironmentDefault.string("MONGO_DB", "sdtddb")
+    @Option(help: "A batch closes at this many messages [env: BATCH_SIZE].")
+    var batchSize = EnvironmentDefault.int("BATCH_SIZE", 500)
+    @Option(help: "...or after this many milliseconds [env: BATCH_TIMEOUT_MS].")
+    var batchTimeoutMs = EnvironmentDefault.int("BATCH_TIMEOUT_MS", 200)
+    @Option(help: "Largest batch while catching up on lag [env: MAX_BATCH_SIZE].")
+    var maxBatchSize = EnvironmentDefault.int("MAX_BATCH_SIZE", 5000)
+    @Option(help: "Model file; without it the newest model in the models collection is used [env: MODEL_PATH].")
+    var modelPath: String? = EnvironmentDefault.string("MODEL_PATH", "").isEmpty ? nil : EnvironmentDefault.string("MODEL_PATH", "")
+    @Option(help: "Seconds between checks for a newer model [env: MODEL_CHECK_SECONDS].")
+    var modelCheckSeconds = EnvironmentDefault.int("MODEL_CHECK_SECONDS", 10)
+    @Option(help: "A review is positive when its score is above this [env: POSITIVE_ABOVE].")
+    var positiveAbove = EnvironmentDefault.double("POSITIVE_ABOVE", 3)
+    @Option(help: ArgumentHelp("Measure the analysis core (parse, validate, tokenize, count, predict) on a JSON-lines review file, print reviews/s as JSON and exit.", visibility: .hidden))
+    var benchmarkCore: String?
+    @Option(help: "Log format: json or logfmt [env: LOG_FORMAT].")
+    var logFormat = EnvironmentDefault.string("LOG_FORMAT", "logfmt")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [env: LOG_LEVEL].")
+    var logLevel = EnvironmentDefault.string("LOG_LEVEL", "info")
+
+    func validate() throws {
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or logfmt, not \(logFormat)") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
+        guard batchSize > 0, maxBatchSize >= batchSize else { throw ValidationError("need 0 < --batch-size <= --max-batch-size") }
+        guard batchTimeoutMs > 0, modelCheckSeconds > 0, partitions > 0 else { throw ValidationError("timeouts, intervals and partitions must be positive") }
+    }
+
+    func run() async throws {
+        if let benchmarkCore {
+            guard let modelPath else { throw ValidationError("--benchmark-core needs --model-path") }
+            try CoreBenchmark(reviewsFile: benchmarkCore, modelFile: modelPath, batchSize: batchSize).run()
+            return
+        }
+        let registry = Observability.bootstrap(format: LogFormat(rawValue: logFormat)!, level: Logger.Level(rawValue: logLevel)!)
+        let configuration = StreamProcessorConfiguration(
+            host: host, port: port,
+            kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+            groupID: groupId, reviewsTopic: reviewsTopic, deadLetterTopic: dlqTopic, partitions: partitions,
+            mongoURI: mongoURI, mongoDatabase: mongoDB,
+            batchSize: batchSize, batchTimeout: .milliseconds(batchTimeoutMs), maxBatchSize: maxBatchSize,
+            modelPath: modelPath, modelCheckInterval: .seconds(modelCheckSeconds), positiveAbove: positiveAbove
+        )
+        let app = try await buildApplication(configuration, registry: registry)
+        try await app.runService()
+    }
+}

@@ -1,0 +1,20 @@
+import Metrics
+
+/// The stream processor's metrics (names are the contract the Grafana dashboard queries).
+struct ProcessorMetrics: Sendable {
+    let processed = Counter(label: "stream_reviews_processed_total")
+    let deadLettered = Counter(label: "stream_reviews_dlq_total")
+    let skipped = Counter(label: "stream_reviews_redelivered_total")
+    let batchSize = Recorder(label: "stream_batch_size")
+    let batchDuration = Metrics.Timer(label: "stream_batch_duration_seconds")
+    let roundTrips = Gauge(label: "stream_db_round_trips_per_batch")
+    let accuracy = Gauge(label: "stream_accuracy_ratio")
+
+    func lag(topic: String, partition: Int32) -> Gauge {
+        Gauge(label: "stream_consumer_lag", dimensions: [("topic", topic), ("partition", String(partition))])
+    }
+
+    func model(version: String) -> Gauge {
+        Gauge(label: "stream_model_info", dimensions: [("version", version)])
+    }
+}

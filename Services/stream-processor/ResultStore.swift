@@ -1,0 +1,179 @@
+import Foundation
+import Kafka
+import Mongo
+import ReviewContracts
+
+/// Writes a batch's results and the offsets they cover in one MongoDB transaction.
+///
+/// The stored offsets are the source of truth: inside the transaction the store reads them, drops every message
+/// below them (already counted before a crash or by another group member before a rebalance), and writes the rest
+/// with the new offsets. Two members writing the same partition conflict on its offsets document, and the loser's
+/// retry sees the winner's offsets, so each review is counted exactly once.
+struct ResultStore: Sendable {
+    let database: MongoDatabase
+
+    /// What one write did.
+    struct Outcome: Sendable {
+        var counted = 0
+        var correct = 0
+        var deadLettered = 0
+        var skipped = 0
+        /// Global totals after the write (nil when nothing new was written).
+        var totalReviews: Int?
+        var totalCorrect: Int?
+        /// Offsets now stored for the partitions written.
+        var nextOffsets: [KafkaTopicPartition: Int64] = [:]
+        var roundTrips = 0
+    }
+
+    /// Indexes the readers need; safe to call on every start.
+    func prepare() async throws {
+        try await database.collection(ResultCollections.sentiment).createIndexes([
+            MongoIndex(keys: ["seq": -1], name: "seq_desc"),
+            MongoIndex(keys: ["processedAt": -1], name: "processedAt_desc"),
+        ])
+        try await database.collection(ResultCollections.wordCount).createIndexes([
+            MongoIndex(keys: ["count": -1, "_id": 1], name: "count_desc"),
+        ])
+    }
+
+    /// Stored next offsets for every partition of `topic`.
+    func storedOffsets(topic: String, session: MongoSession? = nil) async throws -> [KafkaTopicPartition: Int64] {
+        let documents = try await database.collection(ResultCollections.offsets).find(["topic": .string(topic)], session: session)
+        return Self.offsets(from: documents)
+    }
+
+    func write(_ batch: MicroBatch) async throws -> Outcome {
+        do {
+            return try await write(batch, replaceExisting: false)
+        } catch let error as MongoError {
+            // A review id seen before (a client re-sent an id): replace instead of insert. Rare, so the common path
+            // keeps the fast insert.
+            guard case .server(let code, _, _) = error, code == 11000 else { throw error }
+            return try await write(batch, replaceExisting: true)
+        }
+    }
+
+    private func write(_ batch: MicroBatch, replaceExisting: Bool) async throws -> Outcome {
+        let partitions = Array(batch.nextOffsets.keys)
+        return try await database.withTransaction { session in
+            var outcome = Outcome()
+            let stored = try await database.collection(ResultCollections.offsets).find(
+                ["_id": ["$in": .array(partitions.map { .string(Self.offsetID($0)) })]], session: session
+            )
+            outcome.roundTrips += 1
+            let fresh = batch.unseen(storedNext: Self.offsets(from: stored))
+            outcome.skipped = batch.messageCount - fresh.messageCount
+            guard !fresh.nextOffsets.isEmpty else { return outcome }
+
+            let now = Date()
+            var newWords = 0
+            let wordCounts = fresh.wordCounts
+            if !wordCounts.isEmpty {
+                let result = try await database.collection(ResultCollections.wordCount).bulkWrite(
+                    wordCounts.map { word, count in
+                        .updateOne(filter: ["_id": .string(word)], update: ["$inc": ["count": .int64(Int64(count))]], upsert: true)
+                    },
+                    ordered: false, session: session
+                )
+                newWords = result.upsertedCount
+                outcome.roundTrips += 1
+            }
+
+            outcome.counted = fresh.reviews.count
+            outcome.correct = fresh.reviews.lazy.filter(\.isCorrect).count
+            outcome.deadLettered = fresh.deadLetters.count
+            var set: BSONDocument = ["updatedAt": .date(now)]
+            if let version = fresh.reviews.last?.modelVersion { set["modelVersion"] = .string(version) }
+            let reply = try await database.runCommand([
+                "findAndModify": .string(ResultCollections.totals),
+                "query": ["_id": .string(ResultCollections.totalsID)],
+                "update": [
+                    "$inc": [
+                        "count": .int64(Int64(outcome.counted)), "correct": .int64(Int64(outcome.correct)),
+                        "deadLettered": .int64(Int64(outcome.deadLettered)), "words": .int64(Int64(newWords)),
+                    ],
+                    "$set": .document(set),
+                ],
+                "new": true, "upsert": true,
+            ], session: session)
+            outcome.roundTrips += 1
+            let totals = reply["value"]?.documentValue
+            let total = totals?["count"]?.intValue ?? outcome.counted
+            let correct = totals?["correct"]?.intValue ?? outcome.correct
+            outcome.totalReviews = total
+            outcome.totalCorrect = correct
+
+            if !fresh.reviews.isEmpty {
+                let first = total - fresh.reviews.count
+                let documents = fresh.reviews.enumerated().map { index, review in
+                    Self.sentimentDocument(review, seq: first + index + 1, processedAt: now)
+                }
+                let sentiment = database.collection(ResultCollections.sentiment)
+                if replaceExisting {
+                    try await sentiment.bulkWrite(
+                        documents.map { .replaceOne(filter: ["_id": $0["_id"]!], replacement: $0, upsert: true) },
+                        ordered: false, session: session
+                    )
+                } else {
+                    try await sentiment.insertMany(documents, ordered: false, session: session)
+                }
+                try await database.collection(ResultCollections.accuracy).insertOne([
+                    "_id": .int64(Int64(total)),
+                    "value": .double(Double(correct) / Double(max(total, 1))),
+                    "correct": .int64(Int64(correct)),
+                    "at": .date(now),
+                ], session: session)
+                outcome.roundTrips += 2
+            }
+
+            try await database.collection(ResultCollections.offsets).bulkWrite(
+                fresh.nextOffsets.map { partition, next in
+                    .updateOne(
+                        filter: ["_id": .string(Self.offsetID(partition))],
+                        update: ["$set": [
+                            "topic": .string(partition.topic), "partition": .int64(Int64(partition.partition)),
+                            "next": .int64(next), "updatedAt": .date(now),
+                        ]],
+                        upsert: true
+                    )
+                },
+                ordered: false, session: session
+            )
+            outcome.roundTrips += 2  // the offsets write and the commit
+            outcome.nextOffsets = fresh.nextOffsets
+            return outcome
+        }
+    }
+
+    static func offsetID(_ partition: KafkaTopicPartition) -> String { "\(partition.topic)/\(partition.partition)" }
+
+    static func offsets(from documents: [BSONDocument]) -> [KafkaTopicPartition: Int64] {
+        var offsets: [KafkaTopicPartition: Int64] = [:]
+        for document in documents {
+            guard let topic = document["topic"]?.stringValue, let partition = document["partition"]?.intValue,
+                  let next = document["next"]?.intValue else { continue }
+            offsets[KafkaTopicPartition(topic: topic, partition: Int32(partition))] = Int64(next)
+        }
+        return offsets
+    }
+
+    static func sentimentDocument(_ review: MicroBatch.Review, seq: Int, processedAt: Date) -> BSONDocument {
+        var document: BSONDocument = [
+            "_id": .string(review.message.id),
+            "review": .string(review.message.reviewText),
+            "expected": .string(review.expected.rawValue),
+            "result": .string(review.prediction.label.rawValue),
+            "score": .double(review.message.overall),
+            "probability": .double(review.prediction.probability),
+            "modelVersion": .string(review.modelVersion),
+            "processedAt": .date(processedAt),
+            "seq": .int64(Int64(seq)),
+            "partition": .int64(Int64(review.position.partition)),
+            "offset": .int64(review.position.offset),
+        ]
+        if let itemId = review.message.itemId { document["itemId"] = .string(itemId) }
+        if let submittedAt = review.message.submittedAt { document["submittedAt"] = .date(submittedAt) }
+        return document
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import Kafka
+import Logging
+import ReviewAnalysis
+import ReviewContracts
+import ServiceLifecycle
+
+/// The consume → analyse → write loop.
+///
+/// Batch k+1 is polled and analysed while batch k is being written, and it keeps growing (up to `maxBatchSize`)
+/// for as long as that write takes, so a processor that lags writes fewer, larger batches with the same small,
+/// constant number of database round trips each. On SIGTERM it finishes the batch in hand, commits, and leaves
+/// the group.
+final class ReviewStreamService: Service, @unchecked Sendable {
+    private let configuration: StreamProcessorConfiguration
+    private let store: ResultStore
+    private let models: ModelProvider
+    private let deadLetters: DeadLetterPublisher
+    private let logger: Logger
+    private let metrics = ProcessorMetrics()
+    private let tokenizer = Tokenizer()
+    private let validator = ReviewValidator()
+    private let labelRule: LabelRule
+    private let state = ProcessorState()
+
+    init(configuration: StreamProcessorConfiguration, store: ResultStore, models: ModelProvider, deadLetters: DeadLetterPublisher, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.models = models
+        self.deadLetters = deadLetters
+        self.logger = logger
+        self.labelRule = LabelRule(positiveAbove: configuration.positiveAbove)
+    }
+
+    /// Nil when the processor is consuming; otherwise why not.
+    func readiness() -> String? { state.readiness }
+
+    func run() async throws {
+        let model = try await waitForModel()
+        metrics.model(version: model.version).record(1)
+        let consumer = try makeConsumer()
+        state.setConsumer(true)
+        logger.info("consuming", metadata: ["topic": "\(configuration.reviewsTopic)", "group": "\(configuration.groupID)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await self.watchModel() }
+                group.addTask { await self.measureLag(consumer) }
+                defer { group.cancelAll() }
+                try await self.consume(consumer)
+            }
+        } onGracefulShutdown: {
+            self.state.requestStop()
+        }
+        await consumer.close()
+        state.setConsumer(false)
+        logger.info("left the consumer group")
+    }
+
+    private func consume(_ consumer: KafkaConsumer) async throws {
+        var writing: (task: Task<ResultStore.Outcome, Never>, done: CompletionFlag, batch: MicroBatch, started: ContinuousClock.Instant)?
+        while !state.stopRequested || writing != nil {
+            var messages: [KafkaConsumerMessage] = []
+            if !state.stopRequested {
+                messages = try await consumer.poll(maxMessages: configuration.batchSize, timeout: configuration.batchTimeout)
+                while let current = writing, !current.done.isSet, messages.count < configuration.maxBatchSize, !state.stopRequested {
+                    let more = try await consumer.poll(
+                        maxMessages: min(configuration.batchSize, configuration.maxBatchSize - messages.count),
+                        timeout: .milliseconds(20)
+                    )
+                    messages += more
+                }
+            }
+            var batch: MicroBatch?
+            if !messages.isEmpty, let model = models.current {
+                batch = MicroBatch(messages: messages, model: model, tokenizer: tokenizer, validator: validator, labelRule: labelRule)
+            }
+            if let previous = writing {
+                let outcome = await previous.task.value
+                finish(outcome, batch: previous.batch, started: previous.started, consumer: consumer)
+                await commitToKafka(outcome, consumer: consumer)
+                writing = nil
+            }
+            guard let batch else { continue }
+            // Dead letters are published before the results that skip them are committed, so a crash in between
+            // re-sends them (at least once, keyed by source position) rather than losing them.
+            let newDeadLetters = batch.deadLetters.filter { state.isUnprocessed($0.source) }
+            try await publishDeadLetters(newDeadLetters)
+            let done = CompletionFlag()
+            let task = Task { [store, logger, state] in
+                defer { done.set() }
+                var delay: Duration = .milliseconds(100)
+                while true {
+                    do {
+                        return try await store.write(batch)
+                    } catch {
+                        // The batch stays in hand and nothing is committed until it is written: no review is lost.
+                        logger.error("writing a batch failed; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
+                        if state.stopRequested, delay > .seconds(5) { return ResultStore.Outcome() }
+                        try? await Task.sleep(for: delay)
+                        delay = min(delay * 2, .seconds(10))
+                    }
+                }
+            }
+            writing = (task, done, batch, .now)
+        }
+    }
+
+    private func finish(_ outcome: ResultStore.Outcome, batch: MicroBatch, started: ContinuousClock.Instant, consumer: KafkaConsumer) {
+        metrics.batchSize.record(batch.messageCount)
+        metrics.batchDuration.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
+        metrics.processed.increment(by: outcome.counted)
+        metrics.deadLettered.increment(by: outcome.deadLettered)
+        metrics.skipped.increment(by: outcome.skipped)
+        metrics.roundTrips.record(outcome.roundTrips)
+        if let total = outcome.totalReviews, let correct = outcome.totalCorrect, total > 0 {
+            metrics.accuracy.record(Double(correct) / Double(total))
+        }
+        state.advance(outcome.nextOffsets)
+        logger.debug("batch written", metadata: [
+            "messages": "\(batch.messageCount)", "counted": "\(outcome.counted)", "dlq": "\(outcome.deadLettered)",
+            "skipped": "\(outcome.skipped)", "roundTrips": "\(outcome.roundTrips)", "total": "\(outcome.totalReviews ?? -1)",
+        ])
+    }
+
+    /// Kafka's committed offsets are only for lag monitoring; the stored offsets in MongoDB are the truth, so a
+    /// rejected commit (the local broker refuses commits during a rebalance) is harmless.
+    private func commitToKafka(_ outcome: ResultStore.Outcome, consumer: KafkaConsumer) async {
+        let offsets = outcome.nextOffsets.map { KafkaTopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }
+        guard !offsets.isEmpty else { return }
+        do { try await consumer.commit(offsets) } catch { logger.debug("kafka offset commit rejected", metadata: ["error": "\(error)"]) }
+    }
+
+    private func publishDeadLetters(_ letters: [MicroBatch.DeadLetter]) async throws {
+        var delay: Duration = .milliseconds(100)
+        while true {
+            do {
+                try await deadLetters.publish(letters)
+                for letter in letters {
+                    logger.warning("dead-lettered a message", metadata: [
+                        "reason": "\(letter.rejection.reason)", "partition": "\(letter.source.partition)", "offset": "\(letter.source.offset)",
+                    ])
+                }
+                return
+            } catch {
+                logger.error("publishing dead letters failed; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(10))
+            }
+        }
+    }
+
+    private func makeConsumer() throws -> KafkaConsumer {
+        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.kafkaBrokers, groupID: configuration.groupID)
+        consumerConfiguration.clientID = "stream-processor"
+        let store = self.store, state = self.state, logger = self.logger, topic = configuration.reviewsTopic
+        consumerConfiguration.rebalanceHandler = { event in
+            switch event {
+            case .revoked(let partitions):
+                logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.partition).sorted())"])
+                state.forget(partitions)
+                return []
+            case .assigned(let partitions):
+                // Start each partition where the results say, not where Kafka's commits say.
+                let stored = Self.blocking { try await store.storedOffsets(topic: topic) } ?? [:]
+                state.assign(partitions, stored: stored)
+                logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.partition).sorted())"])
+                return partitions.compactMap { partition in
+                    stored[partition].map { KafkaTopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: $0) }
+                }
+            }
+        }
+        return try KafkaConsumer(configuration: consumerConfiguration, topics: [configuration.reviewsTopic], logger: logger)
+    }
+
+    private func waitForModel() async throws -> SentimentModel {
+        while true {
+            do {
+                try await models.refresh()
+                if let model = models.current { return model }
+            } catch {
+                state.setWaitingForModel("\(error)")
+                logger.warning("waiting for a model", metadata: ["error": "\(error)"])
+            }
+            try await Task.sleep(for: .seconds(2))
+        }
+    }
+
+    private func watchModel() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.modelCheckInterval)
+            do {
+                let old = models.current?.version
+                if try await models.refresh(), let new = models.current?.version {
+                    if let old { metrics.model(version: old).record(0) }
+                    metrics.model(version: new).record(1)
+                }
+            } catch {
+                logger.warning("model check failed; keeping the current model", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func measureLag(_ consumer: KafkaConsumer) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.lagInterval)
+            guard let assigned = try? await consumer.assignment() else { continue }
+            for partition in assigned {
+                guard let marks = try? await consumer.watermarks(partition) else { continue }
+                let next = state.next(partition) ?? marks.low
+                metrics.lag(topic: partition.topic, partition: partition.partition).record(max(0, marks.high - next))
+            }
+        }
+    }
+
+    /// Runs async work from librdkafka's rebalance callback, which is synchronous and runs on the consumer's own
+    /// polling thread (never on the cooperative pool), so blocking it briefly is safe.
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> T? {
+        let semaphore = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        Task {
+            box.value = try? await work()
+            semaphore.signal()
+        }
+        return semaphore.wait(timeout: .now() + 15) == .success ? box.value : nil
+    }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}

@@ -1,0 +1,28 @@
+/// Everything the stream processor needs, parsed from flags and environment by ``StreamProcessorCommand``.
+struct StreamProcessorConfiguration: Sendable {
+    var host = "127.0.0.1"
+    /// Port for /health, /ready and /metrics.
+    var port = 9464
+    var kafkaBrokers = ["127.0.0.1:9092"]
+    var groupID = "stream-processor"
+    var reviewsTopic = "reviews"
+    var deadLetterTopic = "reviews.dlq"
+    var partitions = 6
+    var mongoURI = "mongodb://127.0.0.1:27017/?replicaSet=secantus"
+    var mongoDatabase = "sdtddb"
+    /// A batch closes at this many messages...
+    var batchSize = 500
+    /// ...or after this long, whichever comes first.
+    var batchTimeout: Duration = .milliseconds(200)
+    /// While the previous batch is still being written, the next one keeps growing up to this size, so a lagging
+    /// processor writes fewer, larger batches.
+    var maxBatchSize = 5000
+    /// Model file to load; when nil, the newest model in the `models` collection.
+    var modelPath: String?
+    /// How often to look for a newer model.
+    var modelCheckInterval: Duration = .seconds(10)
+    /// How often consumer lag is measured for /metrics.
+    var lagInterval: Duration = .seconds(5)
+    /// Positive ⇔ score > this.
+    var positiveAbove = 3.0
+}

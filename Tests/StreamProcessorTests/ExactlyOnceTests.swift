@@ -1,0 +1,92 @@
+import Foundation
+import Kafka
+import Mongo
+import ReviewAnalysis
+import ReviewContracts
+import Testing
+
+/// The results count every review exactly once through `kill -9` and rebalances (issue 4's crash test).
+@Suite("exactly-once results through crashes and rebalances", .serialized)
+struct ExactlyOnceTests {
+    /// How many reviews to stream; the issue's proof uses 20,000 (`CRASH_TEST_REVIEWS=20000`).
+    static let reviewCount = Int(ProcessInfo.processInfo.environment["CRASH_TEST_REVIEWS"] ?? "") ?? 20_000
+
+    /// What the results must say, computed here from the input alone.
+    struct GroundTruth {
+        var words: [String: Int] = [:]
+        var correct = 0
+        var count = 0
+    }
+
+    static func input(count: Int) throws -> (messages: [(key: String, value: [UInt8])], truth: GroundTruth) {
+        let fixture = try ProcessorHarness.fixtureReviews()
+        let model = try SentimentModel(contentsOf: ProcessorHarness.modelFile)
+        let tokenizer = Tokenizer()
+        let rule = LabelRule()
+        var truth = GroundTruth()
+        var messages: [(key: String, value: [UInt8])] = []
+        for index in 0..<count {
+            let review = fixture[index % fixture.count]
+            let id = "review-\(index)"
+            messages.append((id, ReviewMessage(id: id, reviewText: review.text, overall: review.score).encoded()))
+            for token in tokenizer.tokens(in: review.text) { truth.words[token, default: 0] += 1 }
+            if model.predict(review.text).label == rule.label(forScore: review.score) { truth.correct += 1 }
+            truth.count += 1
+        }
+        return (messages, truth)
+    }
+
+    static func verify(_ harness: ProcessorHarness, against truth: GroundTruth) async throws {
+        let totals = try #require(try await harness.waitForTotals(reviews: truth.count, timeout: .seconds(240)))
+        let database = try harness.results()
+        #expect(totals["count"]?.intValue == truth.count)
+        #expect(totals["correct"]?.intValue == truth.correct)
+        #expect(try await database.collection(ResultCollections.sentiment).countDocuments() == truth.count)
+        let stored = try await database.collection(ResultCollections.wordCount).find()
+        var words: [String: Int] = [:]
+        for document in stored { words[document["_id"]?.stringValue ?? "", default: 0] += document["count"]?.intValue ?? 0 }
+        #expect(words.count == truth.words.count)
+        #expect(words == truth.words, "word counts differ from the input's")
+        let last = try await database.collection(ResultCollections.accuracy).find([:], sort: ["_id": -1], limit: 1).first
+        #expect(last?["_id"]?.intValue == truth.count)
+        #expect(last?["value"]?.doubleValue == Double(truth.correct) / Double(truth.count))
+    }
+
+    @Test(.timeLimit(.minutes(8)))
+    func killingTheProcessorFiveTimesLosesAndDoubleCountsNothing() async throws {
+        let harness = ProcessorHarness()
+        defer { harness.stopAll() }
+        try await harness.createTopics()
+        let (messages, truth) = try Self.input(count: Self.reviewCount)
+        try harness.start(0)
+        let producing = Task { try await harness.produce(messages) }
+        for _ in 0..<5 {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 1500...4000)))
+            harness.kill(0)
+            try harness.start(0)
+        }
+        try await producing.value
+        try await Self.verify(harness, against: truth)
+        harness.stopAll()
+        await harness.drop()
+    }
+
+    @Test(.timeLimit(.minutes(8)))
+    func twoProcessorsWithOneKilledAndRestartedCountEachReviewOnce() async throws {
+        let harness = ProcessorHarness()
+        defer { harness.stopAll() }
+        try await harness.createTopics()
+        let (messages, truth) = try Self.input(count: Self.reviewCount / 2)
+        try harness.start(0)
+        try harness.start(1)
+        let producing = Task { try await harness.produce(messages) }
+        try await Task.sleep(for: .seconds(3))
+        harness.kill(1)
+        try await Task.sleep(for: .seconds(2))
+        try harness.start(1)
+        try await producing.value
+        try await Self.verify(harness, against: truth)
+        harness.stopAll()
+        await harness.drop()
+    }
+}
