@@ -55,7 +55,7 @@ final class TestProcessor: @unchecked Sendable {
         let model = FileManager.default.temporaryDirectory.appendingPathComponent("\(database)-model.json")
         let trainer = Process()
         trainer.executableURL = binaries.appendingPathComponent("trainer")
-        trainer.arguments = ["--data", TestStack.fixture.path, "--model", "linear", "--folds", "2", "--json", "--out", model.path]
+        trainer.arguments = ["--data", TestStack.fixture.path, "--model", "linear", "--folds", "2", "--c-grid", "10", "--json", "--out", model.path]
         trainer.standardOutput = FileHandle.nullDevice
         try trainer.run()
         trainer.waitUntilExit()

@@ -21,7 +21,7 @@ final class ProcessorHarness: @unchecked Sendable {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("review-stream-test-model-\(ProcessInfo.processInfo.processIdentifier).json")
         let trainer = Process()
         trainer.executableURL = binaries.appendingPathComponent("trainer")
-        trainer.arguments = ["--data", fixture.path, "--model", "linear", "--folds", "2", "--json", "--out", url.path]
+        trainer.arguments = ["--data", fixture.path, "--model", "linear", "--folds", "2", "--c-grid", "10", "--json", "--out", url.path]
         trainer.standardOutput = FileHandle.nullDevice
         trainer.standardError = FileHandle.nullDevice
         try! trainer.run()
