@@ -27,6 +27,12 @@ struct TrainCommand: ParsableCommand {
     var summaryWeight = 0.7
     @Option(help: "Hash features into 2^N buckets.")
     var hashBits = 18
+    @Option(help: "Longest word n-gram: 1, 2 or 3.")
+    var ngrams = 2
+    @Flag(inversion: .prefixedNo, help: "Hash words after a negation (\"not\", \"never\", \"…n't\") up to the next punctuation as separate features.")
+    var negation = true
+    @Flag(inversion: .prefixedNo, help: "Weight the linear model's loss so both classes count equally (raises negative-class recall).")
+    var balanced = true
     @Option(help: "A review is positive when its score is above this.")
     var positiveAbove = 3.0
     @Flag(help: "Skip malformed lines (and count them) instead of failing on the first one.")
@@ -42,6 +48,7 @@ struct TrainCommand: ParsableCommand {
         guard (0..<1).contains(testFraction) else { throw ValidationError("--test-fraction must be in [0, 1)") }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         guard (10...24).contains(hashBits) else { throw ValidationError("--hash-bits must be between 10 and 24") }
+        guard (1...3).contains(ngrams) else { throw ValidationError("--ngrams must be 1, 2 or 3") }
         guard summaryWeight >= 0 else { throw ValidationError("--summary-weight must not be negative") }
         guard regularization != nil else { throw ValidationError("--c-grid must be positive numbers separated by commas") }
     }
@@ -68,8 +75,9 @@ struct TrainCommand: ParsableCommand {
 
         let configuration = TrainingConfiguration(
             kind: model == .auto ? nil : ModelKind(rawValue: model.rawValue), folds: folds, seed: seed,
-            vectorizer: VectorizerParameters(hashBits: hashBits, summaryWeight: summaryWeight), labelRule: labelRule,
-            regularization: regularization!)
+            vectorizer: VectorizerParameters(hashBits: hashBits, ngramMax: ngrams, markNegation: negation,
+                                             summaryWeight: summaryWeight),
+            labelRule: labelRule, regularization: regularization!, balanceClasses: balanced)
         let progress = ProgressBar()
         let outcome = SentimentTrainer(configuration: configuration)
             .train(trainRows.map { file.reviews[$0] }) { progress.update($0, $1) }

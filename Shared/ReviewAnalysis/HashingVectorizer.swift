@@ -1,7 +1,8 @@
 import Foundation
 
-/// Hashing TF-IDF over unigrams and bigrams: tokens from ``TokenScanner``, n-grams hashed into `2^hashBits` buckets
-/// (separate namespaces for text and title), sublinear TF, IDF fitted on training data, L2 normalisation.
+/// Hashing TF-IDF over word n-grams: tokens from ``TokenScanner``, optionally negation-marked, n-grams hashed into
+/// `2^hashBits` buckets (separate namespaces for text and title), sublinear TF, IDF fitted on training data,
+/// L2 normalisation.
 ///
 /// The hash is fixed (FNV-1a then a 64-bit finaliser), not Swift's per-process `Hasher`, so a model file means the
 /// same thing in every process.
@@ -110,29 +111,58 @@ public struct HashingVectorizer: Sendable {
         }
     }
 
-    private static let namespaceSeeds: [(unigram: UInt64, bigram: UInt64)] = [
-        (0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344),
-        (0xA409_3822_299F_31D0, 0x082E_FA98_EC4E_6C89),
+    private static let namespaceSeeds: [(unigram: UInt64, bigram: UInt64, trigram: UInt64)] = [
+        (0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344, 0x3F84_D5B5_B547_0917),
+        (0xA409_3822_299F_31D0, 0x082E_FA98_EC4E_6C89, 0x9216_D5D9_8979_FB1B),
     ]
-    private static let stopWordHashes: Set<UInt64> = Set(StopWords.english.map { word in
-        var word = word
-        return word.withUTF8 { tokenHash($0) }
-    })
+    private static let negationSalt: UInt64 = 0x4528_21E6_38D0_1377
+    private static let stopWordHashes = hashes(of: StopWords.english)
+    private static let negationHashes = hashes(of: [
+        "not", "no", "never", "nothing", "nor", "cannot", "without", "neither", "none", "nobody", "nowhere",
+        // Contractions typed without the apostrophe; the ones with it are caught by their "n't" ending.
+        "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "cant", "couldnt", "wont", "wouldnt",
+        "shouldnt", "havent", "hasnt", "hadnt", "aint",
+    ])
+
+    private static func hashes(of words: Set<String>) -> Set<UInt64> {
+        Set(words.map { word in
+            var word = word
+            return word.withUTF8 { tokenHash($0) }
+        })
+    }
 
     private static func collect(_ text: String, namespace: Int, parameters: VectorizerParameters, mask: UInt64,
                                 into hits: inout [Int32]) {
         let seeds = namespaceSeeds[namespace]
-        let bigrams = parameters.ngramMax >= 2, dropStopWords = parameters.removeStopWords
-        var previous: UInt64? = nil
-        TokenScanner.forEachToken(in: text) { bytes in
-            let hash = tokenHash(bytes)
-            if dropStopWords && stopWordHashes.contains(hash) { return }
+        let ngramMax = parameters.ngramMax, dropStopWords = parameters.removeStopWords
+        let markNegation = parameters.markNegation
+        var previous: UInt64? = nil, beforePrevious: UInt64? = nil
+        var negated = false
+        TokenScanner.forEachToken(in: text) { bytes, clauseBreak in
+            let plain = tokenHash(bytes)
+            if dropStopWords && stopWordHashes.contains(plain) { return }
+            if clauseBreak { negated = false }
+            let hash = negated ? mix(plain ^ negationSalt) : plain
             hits.append(Int32(truncatingIfNeeded: mix(hash ^ seeds.unigram) & mask))
-            if bigrams, let previous {
-                hits.append(Int32(truncatingIfNeeded: mix((previous &* 0x9E37_79B9_7F4A_7C15) ^ hash ^ seeds.bigram) & mask))
+            if ngramMax >= 2, let previous {
+                let bigram = (previous &* 0x9E37_79B9_7F4A_7C15) ^ hash
+                hits.append(Int32(truncatingIfNeeded: mix(bigram ^ seeds.bigram) & mask))
+                if ngramMax >= 3, let beforePrevious {
+                    let trigram = (beforePrevious &* 0xC2B2_AE3D_27D4_EB4F) ^ bigram
+                    hits.append(Int32(truncatingIfNeeded: mix(trigram ^ seeds.trigram) & mask))
+                }
             }
+            beforePrevious = previous
             previous = hash
+            if markNegation && !negated && isNegation(bytes, hash: plain) { negated = true }
         }
+    }
+
+    @inline(__always)
+    private static func isNegation(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Bool {
+        let count = bytes.count
+        if count >= 3 && bytes[count - 1] == 0x74 && bytes[count - 2] == 0x27 && bytes[count - 3] == 0x6E { return true }
+        return negationHashes.contains(hash)
     }
 
     @inline(__always)

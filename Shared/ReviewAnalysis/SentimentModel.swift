@@ -18,7 +18,7 @@ public struct SentimentModel: Sendable {
     public init(data: Data) throws {
         let file = try ModelFile.decode(data)
         let parameters = file.vectorizer.parameters
-        guard (1...30).contains(parameters.hashBits), (1...2).contains(parameters.ngramMax), parameters.summaryWeight >= 0
+        guard (1...30).contains(parameters.hashBits), (1...3).contains(parameters.ngramMax), parameters.summaryWeight >= 0
         else { throw ModelFileError.corrupt("vectorizer parameters out of range") }
         guard let idf = PackedArray.floats(file.vectorizer.idf), idf.count == parameters.bucketCount else {
             throw ModelFileError.corrupt("vectorizer.idf must hold \(parameters.bucketCount) floats")

@@ -65,7 +65,8 @@ public struct SentimentTrainer: Sendable {
         let classifier: SentimentClassifier
         switch winner.kind {
         case .linear:
-            classifier = .linear(LogisticRegression.fit(matrix, labels: labels, c: winner.c!).model)
+            classifier = .linear(LogisticRegression.fit(matrix, labels: labels, c: winner.c!,
+                                                        sampleWeights: configuration.sampleWeights(for: labels)).model)
             tracker.advance(max(maxTrees, 1))
         case .forest:
             classifier = .forest(RandomForest.fit(matrix, labels: labels, treeCount: winner.trees!, maxDepth: winner.depth!,
@@ -93,9 +94,11 @@ public struct SentimentTrainer: Sendable {
         }
 
         var warmStart: [Double]?
+        let sampleWeights = configuration.sampleWeights(for: trainLabels)
         for cell in linearCells.sorted(by: { $0.c! < $1.c! }) {
             tracker.stage("fold \(fold + 1)/\(configuration.folds): \(cell)")
-            let (model, solution) = LogisticRegression.fit(matrix, labels: trainLabels, c: cell.c!, warmStart: warmStart)
+            let (model, solution, _) = LogisticRegression.fit(matrix, labels: trainLabels, c: cell.c!,
+                                                                  sampleWeights: sampleWeights, warmStart: warmStart)
             warmStart = solution
             score(cell, validation.map(model.probability))
             tracker.advance(1)

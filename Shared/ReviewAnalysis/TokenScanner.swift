@@ -10,9 +10,10 @@ import Foundation
 ///
 /// It works on the string's UTF-8 bytes with one reused buffer, because the stream processor runs it for every review.
 enum TokenScanner {
-    /// Calls `body` with each token's lower-cased UTF-8 bytes; the buffer is valid only during the call.
+    /// Calls `body` with each token's lower-cased UTF-8 bytes (valid only during the call) and whether clause
+    /// punctuation (`. , ; : ! ?`) came between it and the previous token, which ends a negation's scope.
     @inline(__always)
-    static func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    static func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>, Bool) -> Void) {
         var text = text
         text.withUTF8 { bytes in
             var token = TokenBuffer()
@@ -31,6 +32,7 @@ enum TokenScanner {
                         if !token.apostrophe() { token.finish(body) }
                     } else {
                         token.finish(body)
+                        if isClausePunctuation(byte) { token.clauseBreak = true }
                     }
                     continue
                 }
@@ -48,6 +50,14 @@ enum TokenScanner {
                 }
             }
             token.finish(body)
+        }
+    }
+
+    @inline(__always)
+    static func isClausePunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F: true
+        default: false
         }
     }
 
@@ -85,6 +95,8 @@ private struct TokenBuffer {
     var bytes: [UInt8] = []
     var hasNonASCII = false
     var pendingApostrophe = false
+    /// Clause punctuation seen since the last emitted token.
+    var clauseBreak = false
 
     init() { bytes.reserveCapacity(64) }
 
@@ -116,17 +128,18 @@ private struct TokenBuffer {
 
     /// Emits the token, if any, and starts a new one.
     @inline(__always)
-    mutating func finish(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    mutating func finish(_ body: (UnsafeBufferPointer<UInt8>, Bool) -> Void) {
         pendingApostrophe = false
         let count = bytes.count
         if count >= 2 && bytes[count - 1] == 0x73 && bytes[count - 2] == 0x27 { bytes.removeLast(2) }
         if !bytes.isEmpty {
             if hasNonASCII {
                 var normalized = String(decoding: bytes, as: UTF8.self).precomposedStringWithCanonicalMapping
-                normalized.withUTF8 { body($0) }
+                normalized.withUTF8 { body($0, clauseBreak) }
             } else {
-                bytes.withUnsafeBufferPointer { body($0) }
+                bytes.withUnsafeBufferPointer { body($0, clauseBreak) }
             }
+            clauseBreak = false
         }
         bytes.removeAll(keepingCapacity: true)
         hasNonASCII = false

@@ -14,7 +14,7 @@ public struct Tokenizer: Sendable {
     /// The non-stop-word tokens of `text`, in order; empty for empty text.
     public func tokens(in text: String) -> [String] {
         var tokens: [String] = []
-        TokenScanner.forEachToken(in: text) { bytes in
+        TokenScanner.forEachToken(in: text) { bytes, _ in
             let token = String(decoding: bytes, as: UTF8.self)
             if !stopWords.contains(token) { tokens.append(token) }
         }

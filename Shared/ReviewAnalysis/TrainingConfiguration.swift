@@ -11,10 +11,13 @@ public struct TrainingConfiguration: Sendable {
     public var forestDepths: [Int]
     /// Logistic-regression C values, fitted in ascending order with warm starts.
     public var regularization: [Double]
+    /// Weight the logistic loss so both classes count equally (n / (2·n_class) per review). On the clothing reviews
+    /// (77 % positive) this catches more negative reviews and, in cross-validation, also raises accuracy.
+    public var balanceClasses: Bool
 
     public init(kind: ModelKind? = .linear, folds: Int = 5, seed: UInt64 = 42, vectorizer: VectorizerParameters = .init(),
                 labelRule: LabelRule = .init(), forestTrees: [Int] = [10, 50], forestDepths: [Int] = [1, 5, 10],
-                regularization: [Double] = [1, 3, 10, 30, 100]) {
+                regularization: [Double] = [1, 3, 10, 30, 100], balanceClasses: Bool = true) {
         self.kind = kind
         self.folds = folds
         self.seed = seed
@@ -23,6 +26,16 @@ public struct TrainingConfiguration: Sendable {
         self.forestTrees = forestTrees
         self.forestDepths = forestDepths
         self.regularization = regularization
+        self.balanceClasses = balanceClasses
+    }
+
+    /// Per-review loss weights for `labels`, or nil when classes are not balanced.
+    func sampleWeights(for labels: [Bool]) -> [Double]? {
+        guard balanceClasses else { return nil }
+        let positives = Double(labels.filter { $0 }.count), negatives = Double(labels.count) - positives
+        guard positives > 0 && negatives > 0 else { return nil }
+        let total = Double(labels.count)
+        return labels.map { $0 ? total / (2 * positives) : total / (2 * negatives) }
     }
 
     /// The grid in the order it is reported.

@@ -1,0 +1,81 @@
+import Foundation
+import ReviewAnalysis
+import Testing
+
+struct ModelTrainingTests {
+    let rule = LabelRule()
+
+    func trainingAccuracy(_ outcome: SentimentTrainer.Outcome, on reviews: [LabeledReview]) -> Double {
+        let correct = reviews.filter { review in
+            let probability = outcome.classifier.probability(outcome.vectorizer.transform(text: review.text))
+            return SentimentPrediction(probability: probability).label == rule.label(forScore: review.score)
+        }.count
+        return Double(correct) / Double(reviews.count)
+    }
+
+    @Test func logisticRegressionLearnsASeparableSetPerfectly() {
+        let reviews = ToyData.separable()
+        let trainer = SentimentTrainer(configuration: .init(kind: .linear, folds: 3, vectorizer: ToyData.unigrams,
+                                                            regularization: [10]))
+        let outcome = trainer.train(reviews)
+        #expect(trainingAccuracy(outcome, on: reviews) == 1)
+        #expect(outcome.crossValidation.first?.accuracy == 1)
+    }
+
+    @Test func randomForestLearnsASeparableSetPerfectly() {
+        let reviews = ToyData.separable()
+        let trainer = SentimentTrainer(configuration: .init(kind: .forest, folds: 3, vectorizer: ToyData.unigrams,
+                                                            forestTrees: [10], forestDepths: [5]))
+        let outcome = trainer.train(reviews)
+        #expect(trainingAccuracy(outcome, on: reviews) == 1)
+    }
+
+    @Test func crossValidationPicksTheDeeperForestWhenOnlyAnInteractionSeparates() throws {
+        let reviews = ToyData.exclusiveOr()
+        let trainer = SentimentTrainer(configuration: .init(kind: .forest, folds: 3, vectorizer: ToyData.unigrams,
+                                                            forestTrees: [10], forestDepths: [1, 5]))
+        let outcome = trainer.train(reviews)
+        #expect(outcome.winner == .forest(trees: 10, depth: 5))
+        let shallow = try #require(outcome.crossValidation.first { $0.cell.depth == 1 })
+        let deep = try #require(outcome.crossValidation.first { $0.cell.depth == 5 })
+        #expect(deep.accuracy >= 0.95)
+        #expect(deep.accuracy > shallow.accuracy + 0.05)
+    }
+
+    @Test func crossValidationPicksTheUsefulRegularisation() {
+        // At C = 1e-4 the weights stay near zero and every review gets the majority label; C = 10 learns the words.
+        let reviews = ToyData.separable()
+        let trainer = SentimentTrainer(configuration: .init(kind: .linear, folds: 3, vectorizer: ToyData.unigrams,
+                                                            regularization: [10, 1e-4], balanceClasses: false))
+        let outcome = trainer.train(reviews)
+        #expect(outcome.winner == .linear(c: 10))
+        #expect(outcome.crossValidation.map(\.cell) == [.linear(c: 1e-4), .linear(c: 10)])
+        #expect(outcome.crossValidation[0].accuracy < outcome.crossValidation[1].accuracy)
+    }
+
+    @Test func autoSearchesBothGridsAndTheSameSeedGivesTheSameModel() throws {
+        let reviews = ToyData.separable()
+        let configuration = TrainingConfiguration(kind: nil, folds: 3, seed: 3, vectorizer: ToyData.unigrams,
+                                                  forestTrees: [5], forestDepths: [2],
+                                                  regularization: [1])
+        let first = SentimentTrainer(configuration: configuration).train(reviews)
+        let second = SentimentTrainer(configuration: configuration).train(reviews)
+        #expect(first.crossValidation.map(\.cell) == [.forest(trees: 5, depth: 2), .linear(c: 1)])
+        #expect(first.crossValidation == second.crossValidation)
+        #expect(first.classifier == second.classifier)
+    }
+
+    @Test func stratifiedSplitKeepsTheClassRatioAndIsSeeded() {
+        let labels = (0..<1000).map { $0 % 4 != 0 }
+        let split = StratifiedSplit.trainTest(labels: labels, testFraction: 0.2, seed: 42)
+        #expect(split.test.count == 200)
+        #expect(split.test.filter { labels[$0] }.count == 150)
+        #expect(Set(split.train).isDisjoint(with: split.test) && split.train.count + split.test.count == 1000)
+        #expect(StratifiedSplit.trainTest(labels: labels, testFraction: 0.2, seed: 42).test == split.test)
+        #expect(StratifiedSplit.trainTest(labels: labels, testFraction: 0.2, seed: 43).test != split.test)
+        let folds = StratifiedSplit.folds(labels: labels, count: 5, seed: 42)
+        for fold in 0..<5 {
+            #expect(folds.indices.filter { folds[$0] == fold }.count == 200)
+        }
+    }
+}
