@@ -4,6 +4,7 @@ import argparse
 import json
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -11,6 +12,16 @@ parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--base-url", default="http://127.0.0.1:8080")
 parser.add_argument("--seconds", type=float, default=2.0)
 args = parser.parse_args()
+
+# A bad review first: it must be refused with a JSON error (and it leaves a rejection in the metrics).
+bad = urllib.request.Request(args.base_url + "/api/documents/text", data=b'{"reviewText": "", "overall": 3}',
+                             headers={"Content-Type": "application/json"})
+try:
+    urllib.request.urlopen(bad, timeout=10)
+    sys.exit("an empty review was accepted")
+except urllib.error.HTTPError as error:
+    if error.code != 422 or json.load(error).get("error") != "empty_text":
+        sys.exit(f"an empty review got {error.code}, expected 422 empty_text")
 
 marker = "zq" + uuid.uuid4().hex[:10]
 body = json.dumps({"reviewText": f"The {marker} fabric is lovely", "overall": 5}).encode()

@@ -24,7 +24,7 @@ struct APIServerTests {
         return configuration
     }
 
-    func post(_ client: some TestClientProtocol, _ path: String = "/api/documents/text", _ body: String) async throws -> TestResponse {
+    func post(_ client: some TestClientProtocol, _ body: String, to path: String = "/api/documents/text") async throws -> TestResponse {
         try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body))
     }
 
@@ -72,7 +72,7 @@ struct APIServerTests {
     @Test func v1ReviewAnswers202WithTheID() async throws {
         let app = try await buildApplication(configuration(), registry: PrometheusCollectorRegistry())
         try await app.test(.router) { client in
-            let response = try await post(client, "/api/v1/reviews", #"{"reviewText": "Runs small", "overall": 2, "itemId": "1078", "summary": "meh"}"#)
+            let response = try await post(client, #"{"reviewText": "Runs small", "overall": 2, "itemId": "1078", "summary": "meh"}"#, to: "/api/v1/reviews")
             #expect(response.status == .accepted)
             let id = try JSONDecoder().decode([String: String].self, from: Data(buffer: response.body))["id"]
             let status = try await client.execute(uri: "/api/v1/reviews/\(id ?? "")", method: .get)

@@ -25,10 +25,9 @@ struct EndToEndTests {
         defer { processor.stop() }
 
         let texts = try Array(TestStack.fixtureTexts().prefix(500))
-        var expected: [String: Int] = [:]
         let tokenizer = Tokenizer()
-        for text in texts {
-            for token in tokenizer.tokens(in: text) { expected[token, default: 0] += 1 }
+        let expected = texts.reduce(into: [String: Int]()) { counts, text in
+            for token in tokenizer.tokens(in: text) { counts[token, default: 0] += 1 }
         }
 
         let app = try await buildApplication(configuration, registry: PrometheusCollectorRegistry())

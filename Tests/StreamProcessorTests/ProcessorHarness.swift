@@ -53,7 +53,7 @@ final class ProcessorHarness: @unchecked Sendable {
 
     /// Starts processor number `index`; returns its HTTP port.
     @discardableResult
-    func start(_ index: Int, batchSize: Int = 200) throws -> Int {
+    func start(_ index: Int, batchSize: Int = 200, modelFromCollection: Bool = false) throws -> Int {
         let port = Int.random(in: 20000...29999)
         let process = Process()
         process.executableURL = Self.binaries.appendingPathComponent("stream-processor")
@@ -65,7 +65,8 @@ final class ProcessorHarness: @unchecked Sendable {
         environment["DLQ_TOPIC"] = deadLetterTopic
         environment["REVIEWS_PARTITIONS"] = "4"
         environment["GROUP_ID"] = group
-        environment["MODEL_PATH"] = Self.modelFile.path
+        environment["MODEL_PATH"] = modelFromCollection ? "" : Self.modelFile.path
+        environment["MODEL_CHECK_SECONDS"] = "1"
         environment["PORT"] = String(port)
         environment["BATCH_SIZE"] = String(batchSize)
         environment["LOG_LEVEL"] = "warning"
@@ -122,6 +123,25 @@ final class ProcessorHarness: @unchecked Sendable {
         // Let any over-count surface instead of stopping at the first matching read.
         try await Task.sleep(for: .seconds(2))
         return try await totals.findOne(["_id": .string(ResultCollections.totalsID)])
+    }
+
+    /// Trains a model with the given regularisation and publishes it with `trainer publish`; returns its version.
+    func publishModel(c: Int) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(database)-c\(c).json")
+        for arguments in [
+            ["--data", Self.fixture.path, "--model", "linear", "--folds", "2", "--c-grid", String(c), "--json", "--out", file.path],
+            ["publish", "--model", file.path, "--mongo-uri", Self.mongoURI, "--mongo-db", database],
+        ] {
+            let trainer = Process()
+            trainer.executableURL = Self.binaries.appendingPathComponent("trainer")
+            trainer.arguments = arguments
+            trainer.standardOutput = FileHandle.nullDevice
+            trainer.standardError = FileHandle.nullDevice
+            try trainer.run()
+            trainer.waitUntilExit()
+            precondition(trainer.terminationStatus == 0, "trainer \(arguments.first!) failed")
+        }
+        return try SentimentModel(contentsOf: file).version
     }
 
     func results() throws -> MongoDatabase { try MongoClient(uri: Self.mongoURI).database(database) }

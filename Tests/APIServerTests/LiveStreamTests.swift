@@ -1,0 +1,67 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Mongo
+import NIOCore
+import Prometheus
+import Testing
+
+@testable import APIServer
+
+/// `/api/v1/stream` pushes what the processor commits, driven by a change stream, and hot GETs are served from the cache.
+@Suite("live results over Server-Sent Events")
+struct LiveStreamTests {
+    @Test(.timeLimit(.minutes(2)))
+    func aCommittedBatchReachesAnOpenStreamAndTheCachedGets() async throws {
+        let databaseName = TestStack.unique("live")
+        var configuration = APIServerConfiguration()
+        configuration.kafkaBrokers = TestStack.kafkaBrokers
+        configuration.mongoURI = TestStack.mongoURI
+        configuration.mongoDatabase = databaseName
+        configuration.reviewsTopic = TestStack.unique("reviews")
+        configuration.port = 0
+        let database = try MongoClient(uri: TestStack.mongoURI).database(databaseName)
+        let app = try await buildApplication(configuration, registry: PrometheusCollectorRegistry())
+
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            defer { try? http.syncShutdown() }
+            let response = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/stream"), timeout: .seconds(30))
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: "content-type") == "text/event-stream")
+
+            // What a processor's transaction writes for one batch.
+            try await Task.sleep(for: .milliseconds(500))
+            try await database.withTransaction { session in
+                try await database.collection("wordcount").insertOne(["_id": "zqmarker", "count": 4], session: session)
+                try await database.collection("sentiment").insertOne([
+                    "_id": "r1", "review": "zqmarker is lovely", "expected": "pos", "result": "pos", "probability": 0.9, "seq": 1,
+                ], session: session)
+                try await database.collection("accuracy").insertOne(["_id": 1, "value": 1.0, "correct": 1], session: session)
+                try await database.collection("totals").updateOne(
+                    filter: ["_id": "reviews"], update: ["$inc": ["count": 1, "correct": 1]], upsert: true, session: session
+                )
+            }
+
+            var received = ""
+            let deadline = ContinuousClock.now + .seconds(20)
+            for try await chunk in response.body {
+                received += String(buffer: chunk)
+                if received.contains("event: predictions") && received.contains("zqmarker") && received.contains("event: accuracy")
+                    || ContinuousClock.now > deadline { break }
+            }
+            #expect(received.contains("event: words"))
+            #expect(received.contains(#""value":"zqmarker""#))
+            #expect(received.contains("event: predictions"))
+            #expect(received.contains("event: accuracy"))
+
+            let words = try await client.execute(uri: "/api/results/wordcount", method: .get)
+            #expect(String(buffer: words.body).contains(#""value":"zqmarker""#))
+            let summary = try await client.execute(uri: "/api/v1/summary", method: .get)
+            #expect(String(buffer: summary.body).contains(#""reviews":1"#))
+        }
+        try? await database.drop()
+    }
+}
