@@ -51,7 +51,7 @@ public final class KafkaProducer: @unchecked Sendable {
             let id = client.context.deliveries.register(batch, index: index)
             while true {
                 guard let error = enqueue(message, id: id) else { break }
-                if error.code == KafkaError.Code.queueFull, ContinuousClock.now < deadline {
+                if error.code == KafkaError.Code.queueFull, ContinuousClock.now < deadline, !Task.isCancelled {
                     // The local queue drains as the poll thread receives reports.
                     try? await Task.sleep(for: .milliseconds(5))
                     continue
