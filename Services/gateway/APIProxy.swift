@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceSupport
+
+/// Forwards `/api/` requests to the upstream pool and streams the answers back.
+///
+/// Request bodies are read first, up to the size limit, which lets an oversized body be refused without contacting
+/// an upstream and lets a failed attempt be sent again. Response bodies are never buffered: each chunk is written to
+/// the client as it arrives, so server-sent events pass through live, and a client that goes away cancels the
+/// upstream request.
+struct APIProxy: Sendable {
+    let pool: UpstreamPool
+    let client: HTTPClient
+    let metrics: GatewayMetrics
+    let upstreamTimeout: Duration
+    let maxBodyBytes: Int
+    let trustForwardedFor: Bool
+
+    /// The methods forwarded; others get the router's 404.
+    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options]
+
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        for method in Self.methods {
+            router.on("/api/**", method: method) { request, context in
+                try await forward(request, context: context)
+            }
+        }
+    }
+
+    func forward(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let requestID = ProxyHeaders.requestID(from: request.headers)
+        context.trace.requestID = requestID
+        let body = try await readBody(of: request)
+        let headers = ProxyHeaders.upstreamRequest(
+            from: request.headers, authority: request.head.authority, clientAddress: context.peerAddress,
+            trustForwardedFor: trustForwardedFor, requestID: requestID
+        )
+
+        var failed: Upstream?
+        var lastFailure: UpstreamFailure?
+        for _ in 0..<2 {
+            guard let upstream = pool.acquire(excluding: failed) else { break }
+            let lease = UpstreamLease(upstream: upstream, pool: pool)
+            context.trace.upstream = upstream.name
+            var outbound = HTTPClientRequest(url: upstream.url(for: request.uri.description))
+            outbound.method = HTTPMethod(rawValue: request.method.rawValue)
+            outbound.headers = headers
+            if let body { outbound.body = .bytes(body) }
+            do {
+                let response = try await client.execute(outbound, deadline: .now() + TimeAmount(upstreamTimeout), logger: context.logger)
+                metrics.recordUpstreamRequest(upstream, status: String(response.status.code))
+                return clientResponse(from: response, lease: lease, requestID: requestID)
+            } catch {
+                lease.release()
+                let failure = UpstreamFailure(error)
+                if case .cancelled = failure { throw CancellationError() }
+                metrics.recordUpstreamRequest(upstream, status: "error")
+                context.logger.warning("upstream request failed", metadata: [
+                    "upstream": "\(upstream.name)", "error": "\(error)", "method": "\(request.method)", "path": "\(request.uri.path)",
+                ])
+                if failure.takesUpstreamDown { pool.markDown(upstream, reason: "\(error)") }
+                lastFailure = failure
+                guard failure.allowsRetry(of: request.method) else { break }
+                failed = upstream
+            }
+        }
+        if let lastFailure { throw lastFailure.apiError }
+        throw APIError(.serviceUnavailable, "no_upstream", "No API server is available; try again shortly.")
+    }
+
+    /// The request body, or nil when there is none to send; refuses a body over the limit before reading it when its
+    /// length is declared, and as soon as it passes the limit otherwise.
+    private func readBody(of request: Request) async throws -> ByteBuffer? {
+        let tooLarge = APIError(.contentTooLarge, "body_too_large", "The request body is larger than \(maxBodyBytes) bytes.")
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes { throw tooLarge }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        }
+        if buffer.readableBytes == 0, [.get, .head, .delete, .options].contains(request.method) { return nil }
+        return buffer
+    }
+
+    private func clientResponse(from upstream: HTTPClientResponse, lease: UpstreamLease, requestID: String) -> Response {
+        var headers = ProxyHeaders.clientResponse(from: upstream.headers)
+        headers[ProxyHeaders.requestIDHeader] = requestID
+        let upstreamBody = upstream.body
+        let body = ResponseBody { writer in
+            defer { lease.release() }
+            for try await chunk in upstreamBody {
+                try await writer.write(chunk)
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .init(code: Int(upstream.status.code), reasonPhrase: upstream.status.reasonPhrase), headers: headers, body: body)
+    }
+}

@@ -1,0 +1,67 @@
+import Hummingbird
+import Logging
+
+/// Writes one log line per request once its response has been sent: method, path, status, body bytes, time in ms,
+/// the upstream that answered and the request ID.
+///
+/// It sits outside the JSON error middleware and turns the errors it sees into their responses, so failed requests
+/// are logged with the status and size the client actually got.
+struct AccessLogMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        } catch {
+            log(request, context: context, status: 500, bytes: 0, since: start, error: error)
+            throw error
+        }
+        let status = Int(response.status.code)
+        let original = response.body
+        let logger = self.logger
+        response.body = ResponseBody(contentLength: original.contentLength) { writer in
+            let counter = ByteCounter()
+            do {
+                try await original.write(writer.map { buffer in
+                    counter.add(buffer.readableBytes)
+                    return buffer
+                })
+                Self.log(logger, request, context: context, status: status, bytes: counter.total, since: start, error: nil)
+            } catch {
+                Self.log(logger, request, context: context, status: status, bytes: counter.total, since: start, error: error)
+                throw error
+            }
+        }
+        return response
+    }
+
+    private func log(_ request: Request, context: Context, status: Int, bytes: Int, since start: ContinuousClock.Instant, error: (any Error)?) {
+        Self.log(logger, request, context: context, status: status, bytes: bytes, since: start, error: error)
+    }
+
+    private static func log(
+        _ logger: Logger, _ request: Request, context: Context, status: Int, bytes: Int,
+        since start: ContinuousClock.Instant, error: (any Error)?
+    ) {
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        var metadata: Logger.Metadata = [
+            "method": "\(request.method)",
+            "path": "\(request.uri.path)",
+            "status": "\(status)",
+            "bytes": "\(bytes)",
+            "ms": "\((milliseconds * 10).rounded() / 10)",
+            "client": "\(context.peerAddress ?? "-")",
+        ]
+        if let upstream = context.trace.upstream { metadata["upstream"] = "\(upstream)" }
+        if let requestID = context.trace.requestID { metadata["request_id"] = "\(requestID)" }
+        if let error { metadata["error"] = "\(error)" }
+        logger.info("request", metadata: metadata)
+    }
+}

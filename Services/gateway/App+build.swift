@@ -1,0 +1,94 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceSupport
+
+/// Builds the gateway: one shared HTTP client, the upstream pool with its health checker, and the router. The same
+/// function serves `main` and the tests.
+/// - Parameters:
+///   - registry: where `/metrics` reads from; `main` passes the one ``Observability`` bootstrapped.
+///   - metricsFactory: where the gateway's own metrics go; tests pass a factory over their own registry.
+func buildApplication(
+    _ configuration: GatewayConfiguration,
+    registry: PrometheusCollectorRegistry,
+    metricsFactory: any MetricsFactory = MetricsSystem.factory
+) -> some ApplicationProtocol {
+    var logger = Logger(label: "gateway")
+    logger.logLevel = configuration.logLevel
+
+    var clientConfiguration = HTTPClient.Configuration()
+    clientConfiguration.redirectConfiguration = .disallow
+    clientConfiguration.decompression = .disabled
+    clientConfiguration.httpVersion = .http1Only
+    // No read timeout: an event stream may be quiet for long; `upstreamTimeout` bounds the wait for a response head.
+    clientConfiguration.timeout = .init(connect: .seconds(2), read: nil)
+    clientConfiguration.connectionPool = .init(
+        idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.upstreamConnections
+    )
+    // A refused connection fails the request at once, so it can be retried on another upstream instead of waiting.
+    clientConfiguration.connectionPool.retryConnectionEstablishment = false
+    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
+
+    let metrics = GatewayMetrics(factory: metricsFactory)
+    let pool = UpstreamPool(
+        upstreams: configuration.upstreams, strategy: configuration.balancing,
+        failuresBeforeEjection: configuration.failuresBeforeEjection, metrics: metrics, logger: logger
+    )
+    let router = buildRouter(configuration, pool: pool, client: client, metrics: metrics, registry: registry, logger: logger)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gateway"),
+        logger: logger
+    )
+    // The group stops services in reverse order: the server drains first, then the health checker, then the client.
+    app.addServices(
+        HTTPClientService(client: client),
+        UpstreamHealthChecker(
+            pool: pool, client: client, path: configuration.healthPath,
+            interval: configuration.healthInterval, timeout: configuration.healthTimeout, logger: logger
+        )
+    )
+    logger.info("gateway configured", metadata: [
+        "upstreams": "\(configuration.upstreams.map(\.baseURL).joined(separator: ","))",
+        "balance": "\(configuration.balancing.rawValue)",
+        "static_dir": "\(configuration.staticDirectory)",
+    ])
+    if !FileManager.default.fileExists(atPath: configuration.staticDirectory + "/index.html") {
+        logger.warning("no index.html in the static folder; run scripts/build-dashboard", metadata: ["static_dir": "\(configuration.staticDirectory)"])
+    }
+    return app
+}
+
+/// The middleware chain and routes. Outermost first: metrics and the access log see every request as the client
+/// got it; errors become JSON; the rate limit comes before any work; static files answer what no route does.
+func buildRouter(
+    _ configuration: GatewayConfiguration,
+    pool: UpstreamPool,
+    client: HTTPClient,
+    metrics: GatewayMetrics,
+    registry: PrometheusCollectorRegistry,
+    logger: Logger
+) -> Router<GatewayRequestContext> {
+    let router = Router(context: GatewayRequestContext.self)
+    router.middlewares.add(MetricsMiddleware())
+    router.middlewares.add(AccessLogMiddleware(logger: logger))
+    router.middlewares.add(JSONErrorMiddleware())
+    if configuration.rateLimit > 0 {
+        router.middlewares.add(RateLimitMiddleware(
+            limiter: ClientRateLimiter(rate: configuration.rateLimit, burst: max(1, configuration.burst)),
+            trustForwardedFor: configuration.trustForwardedFor, metrics: metrics
+        ))
+    }
+    router.middlewares.add(DashboardFilesMiddleware(directory: configuration.staticDirectory, logger: logger))
+    OperationalRoutes.add(to: router, registry: registry) {
+        pool.healthyCount > 0 ? nil : "no upstream is healthy"
+    }
+    APIProxy(
+        pool: pool, client: client, metrics: metrics, upstreamTimeout: configuration.upstreamTimeout,
+        maxBodyBytes: configuration.maxBodyBytes, trustForwardedFor: configuration.trustForwardedFor
+    ).addRoutes(to: router)
+    return router
+}

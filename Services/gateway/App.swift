@@ -1,0 +1,91 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import ServiceSupport
+
+@main
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Serves the dashboard and reverse-proxies /api/ to the api-servers, with health checks, retries and rate limiting.",
+        discussion: """
+            Static files come from --static-dir (precompressed .gz siblings are served to clients accepting gzip; any \
+            other path that is not a file gets index.html). Requests under /api/ go to a healthy upstream, chosen by \
+            --balance; an upstream leaves the pool after 2 failed health checks in a row or a failed connection, and \
+            returns after 1 passing check. Every option can also be set from the environment variable named in its \
+            help; a flag wins over the environment.
+            """
+    )
+
+    @Option(help: "Address to listen on [env: HOST].")
+    var host = EnvironmentDefault.string("HOST", "127.0.0.1")
+    @Option(help: "Port to listen on [env: PORT].")
+    var port = EnvironmentDefault.int("PORT", 8080)
+    @Option(help: "Folder with the dashboard build [env: STATIC_DIR].")
+    var staticDir = EnvironmentDefault.string("STATIC_DIR", "Services/dashboard/dist")
+    @Option(name: .customLong("upstream"), help: "An api-server base URL; repeat for several [env: UPSTREAMS, comma-separated].")
+    var upstreams: [String] = EnvironmentDefault.string("UPSTREAMS", "http://127.0.0.1:3001").split(separator: ",").map(String.init)
+    @Option(help: "Balancing: round-robin or least-connections [env: BALANCE].")
+    var balance = EnvironmentDefault.string("BALANCE", BalancingStrategy.leastConnections.rawValue)
+    @Option(help: "Seconds between health checks of each upstream [env: HEALTH_INTERVAL].")
+    var healthInterval = EnvironmentDefault.double("HEALTH_INTERVAL", 1)
+    @Option(help: "Seconds a health check may take [env: HEALTH_TIMEOUT].")
+    var healthTimeout = EnvironmentDefault.double("HEALTH_TIMEOUT", 1)
+    @Option(help: "Path a health check asks for, expecting a 2xx [env: HEALTH_PATH].")
+    var healthPath = EnvironmentDefault.string("HEALTH_PATH", "/ready")
+    @Option(help: "Seconds to wait for an upstream's response head; streamed bodies have no limit [env: UPSTREAM_TIMEOUT].")
+    var upstreamTimeout = EnvironmentDefault.double("UPSTREAM_TIMEOUT", 30)
+    @Option(help: "Connections kept per upstream; each open event stream holds one [env: UPSTREAM_CONNECTIONS].")
+    var upstreamConnections = EnvironmentDefault.int("UPSTREAM_CONNECTIONS", 1024)
+    @Option(help: "Largest request body in bytes; larger ones get 413 [env: MAX_BODY_BYTES].")
+    var maxBodyBytes = EnvironmentDefault.int("MAX_BODY_BYTES", 70_000)
+    @Option(help: "Requests per second allowed per client address, 0 for no limit [env: RATE_LIMIT].")
+    var rateLimit = EnvironmentDefault.double("RATE_LIMIT", 200)
+    @Option(help: "Requests a client may send at once above the rate [env: RATE_BURST].")
+    var burst = EnvironmentDefault.double("RATE_BURST", 400)
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Take the client address from X-Forwarded-For; only behind a proxy that sets it [env: TRUST_FORWARDED_FOR=true]."
+    )
+    var trustForwardedFor = EnvironmentDefault.string("TRUST_FORWARDED_FOR", "false") == "true"
+    @Option(help: "Log format: json or logfmt [env: LOG_FORMAT].")
+    var logFormat = EnvironmentDefault.string("LOG_FORMAT", "logfmt")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [env: LOG_LEVEL].")
+    var logLevel = EnvironmentDefault.string("LOG_LEVEL", "info")
+
+    func validate() throws {
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or logfmt, not \(logFormat)") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
+        guard BalancingStrategy(rawValue: balance) != nil else { throw ValidationError("--balance must be round-robin or least-connections") }
+        guard !upstreams.isEmpty else { throw ValidationError("give at least one --upstream") }
+        for upstream in upstreams where Upstream(upstream) == nil {
+            throw ValidationError("--upstream \(upstream) is not an http(s)://host[:port] URL")
+        }
+        guard healthInterval > 0, healthTimeout > 0, upstreamTimeout > 0 else { throw ValidationError("intervals and timeouts must be positive") }
+        guard upstreamConnections > 0 else { throw ValidationError("--upstream-connections must be positive") }
+        guard maxBodyBytes >= 0 else { throw ValidationError("--max-body-bytes must not be negative") }
+        guard rateLimit >= 0, burst >= 1 || rateLimit == 0 else { throw ValidationError("--rate-limit must be ≥ 0 and --burst ≥ 1") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel)!
+        let registry = Observability.bootstrap(format: LogFormat(rawValue: logFormat)!, level: level)
+        let configuration = GatewayConfiguration(
+            host: host, port: port, staticDirectory: staticDir,
+            upstreams: upstreams.compactMap(Upstream.init),
+            balancing: BalancingStrategy(rawValue: balance)!,
+            healthInterval: .milliseconds(Int(healthInterval * 1000)),
+            healthTimeout: .milliseconds(Int(healthTimeout * 1000)),
+            healthPath: healthPath,
+            upstreamTimeout: .milliseconds(Int(upstreamTimeout * 1000)),
+            upstreamConnections: upstreamConnections,
+            maxBodyBytes: maxBodyBytes,
+            rateLimit: rateLimit,
+            burst: burst,
+            trustForwardedFor: trustForwardedFor,
+            logLevel: level
+        )
+        try await buildApplication(configuration, registry: registry).runService()
+    }
+}

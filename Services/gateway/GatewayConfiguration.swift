@@ -1,0 +1,32 @@
+import Logging
+
+/// Everything the gateway needs to start, parsed from flags and environment by ``GatewayCommand``.
+struct GatewayConfiguration: Sendable {
+    var host = "127.0.0.1"
+    var port = 8080
+    /// Folder holding the dashboard build (`index.html`, assets and their precompressed `.gz` siblings).
+    var staticDirectory = "Services/dashboard/dist"
+    var upstreams: [Upstream] = [Upstream("http://127.0.0.1:3001")!]
+    var balancing: BalancingStrategy = .leastConnections
+    /// Time between two active health checks of every upstream.
+    var healthInterval: Duration = .seconds(1)
+    /// How long one health check may take before it counts as failed.
+    var healthTimeout: Duration = .seconds(1)
+    /// Path asked by the health check; the api-server answers 200 on `/ready` once it reaches its database.
+    var healthPath = "/ready"
+    /// Failed health checks in a row that take an upstream out of the pool; one success brings it back.
+    var failuresBeforeEjection = 2
+    /// Longest wait for an upstream's response head; a streamed body has no time limit.
+    var upstreamTimeout: Duration = .seconds(30)
+    /// Connections kept per upstream. Each open event stream holds one for its whole life, so this is large.
+    var upstreamConnections = 1024
+    /// Largest request body passed to an upstream: 64 KiB of review plus the JSON around it.
+    var maxBodyBytes = 70_000
+    /// Sustained requests per second allowed per client address; 0 turns rate limiting off.
+    var rateLimit: Double = 200
+    /// Requests a client may send at once before the sustained rate applies.
+    var burst: Double = 400
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    var trustForwardedFor = false
+    var logLevel: Logger.Level = .info
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Metrics
+
+/// The gateway's own metrics, next to the per-route ones Hummingbird's `MetricsMiddleware` records.
+///
+/// The factory is passed in rather than taken from `MetricsSystem`, so tests can read the metrics from a registry of
+/// their own without bootstrapping the process-wide system.
+final class GatewayMetrics: @unchecked Sendable {
+    private let factory: any MetricsFactory
+    private let rateLimited: Counter
+    private let lock = NSLock()
+    private var upstreamRequests: [String: Counter] = [:]
+    private var upstreamHealth: [String: Gauge] = [:]
+
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+        self.rateLimited = Counter(label: "gateway_rate_limited_total", factory: factory)
+    }
+
+    /// Counts one answer (or failure, with status `error`) from an upstream.
+    func recordUpstreamRequest(_ upstream: Upstream, status: String) {
+        let key = upstream.name + " " + status
+        let counter = lock.withLock {
+            if let counter = upstreamRequests[key] { return counter }
+            let counter = Counter(
+                label: "gateway_upstream_requests_total",
+                dimensions: [("upstream", upstream.name), ("status", status)],
+                factory: factory
+            )
+            upstreamRequests[key] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    func recordHealth(_ upstream: Upstream, healthy: Bool) {
+        let gauge = lock.withLock {
+            if let gauge = upstreamHealth[upstream.name] { return gauge }
+            let gauge = Gauge(label: "gateway_upstream_healthy", dimensions: [("upstream", upstream.name)], factory: factory)
+            upstreamHealth[upstream.name] = gauge
+            return gauge
+        }
+        gauge.record(healthy ? 1 : 0)
+    }
+
+    func recordRateLimited() {
+        rateLimited.increment()
+    }
+}
