@@ -1,0 +1,180 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+@testable import Gateway
+
+@Suite("Reverse proxy to live upstreams")
+struct ProxyTests {
+    @Test("requests are spread over both upstreams", arguments: [BalancingStrategy.roundRobin, .leastConnections])
+    func balancesAcrossUpstreams(strategy: BalancingStrategy) async throws {
+        try await GatewayHarness.run(configure: { $0.balancing = strategy }) { gateway in
+            var answers: [String: Int] = [:]
+            for _ in 0..<20 {
+                let reply = try await gateway.send("/api/whoami")
+                #expect(reply.status == 200)
+                answers[reply.text, default: 0] += 1
+            }
+            #expect(answers["alpha", default: 0] >= 8, "\(answers)")
+            #expect(answers["beta", default: 0] >= 8, "\(answers)")
+        }
+    }
+
+    @Test("a stopped upstream is routed around at once and rejoins after it restarts")
+    func failoverAndRejoin() async throws {
+        try await GatewayHarness.run { gateway in
+            let beta = gateway.upstreams[1]
+            await beta.stop()
+            for _ in 0..<20 {
+                let reply = try await gateway.send("/api/whoami")
+                #expect(reply.status == 200)
+                #expect(reply.text == "alpha")
+            }
+            #expect(try await gateway.metricsText().contains(#"gateway_upstream_healthy{upstream="127.0.0.1:\#(beta.port)"} 0"#))
+
+            try await beta.start()
+            let rejoined = await gateway.eventually(within: 5) {
+                (try? await gateway.send("/api/whoami").text) == "beta"
+            }
+            #expect(rejoined)
+            #expect(try await gateway.metricsText().contains(#"gateway_upstream_healthy{upstream="127.0.0.1:\#(beta.port)"} 1"#))
+        }
+    }
+
+    @Test("a POST that cannot connect is retried on the other upstream")
+    func refusedPostIsRetried() async throws {
+        // A long health interval keeps the checker from noticing first, so the request itself meets the refusal.
+        try await GatewayHarness.run(configure: { $0.healthInterval = .seconds(60); $0.balancing = .roundRobin }) { gateway in
+            await gateway.upstreams[0].stop()
+            for _ in 0..<4 {
+                let reply = try await gateway.send("/api/echo", method: .POST, body: .bytes(ByteBuffer(string: "hello")))
+                #expect(reply.status == 200)
+                #expect(reply.text == "hello")
+            }
+        }
+    }
+
+    @Test("with no healthy upstream the gateway answers 503 JSON and is not ready")
+    func noHealthyUpstream() async throws {
+        try await GatewayHarness.run { gateway in
+            for upstream in gateway.upstreams { await upstream.stop() }
+            let notReady = await gateway.eventually { (try? await gateway.send("/ready").status) == 503 }
+            #expect(notReady)
+            let reply = try await gateway.send("/api/whoami")
+            #expect(reply.status == 503)
+            #expect(reply.headers["content-type"].first?.hasPrefix("application/json") == true)
+            #expect(reply.text.contains(#""error":"no_upstream""#))
+            #expect(try await gateway.send("/health").status == 200)
+        }
+    }
+
+    @Test("a POST body is passed through and the answer echoed back")
+    func postEcho() async throws {
+        try await GatewayHarness.run { gateway in
+            let payload = String(repeating: "review text ", count: 2000)
+            let reply = try await gateway.send(
+                "/api/echo", method: .POST, headers: [("Content-Type", "text/plain")], body: .bytes(ByteBuffer(string: payload))
+            )
+            #expect(reply.status == 200)
+            #expect(reply.text == payload)
+        }
+    }
+
+    @Test("a body over the limit gets 413 JSON and never reaches an upstream", arguments: [true, false])
+    func oversizedBody(declaredLength: Bool) async throws {
+        try await GatewayHarness.run(configure: { $0.maxBodyBytes = 70_000 }) { gateway in
+            let big = ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000)
+            let body: HTTPClientRequest.Body = declaredLength
+                ? .bytes(big)
+                : .stream(AsyncStream { continuation in
+                    for offset in stride(from: 0, to: big.readableBytes, by: 10_000) {
+                        continuation.yield(big.getSlice(at: offset, length: 10_000)!)
+                    }
+                    continuation.finish()
+                }, length: .unknown)
+            let reply = try await gateway.send("/api/echo", method: .POST, body: body)
+            #expect(reply.status == 413)
+            #expect(reply.text.contains(#""error":"body_too_large""#))
+            #expect(gateway.upstreams.allSatisfy { $0.requestCount("/api/echo") == 0 })
+        }
+    }
+
+    @Test("an upstream's 404 for an unknown /api route is passed through unchanged")
+    func upstreamNotFoundPassesThrough() async throws {
+        try await GatewayHarness.run { gateway in
+            let reply = try await gateway.send("/api/no/such/route")
+            #expect(reply.status == 404)
+            #expect(reply.headers["content-type"].first == "application/json")
+            #expect(reply.text.contains(#""detail":"no route on "#))
+        }
+    }
+
+    @Test("forwarding headers are added and hop-by-hop headers dropped")
+    func forwardingHeaders() async throws {
+        try await GatewayHarness.run { gateway in
+            let reply = try await gateway.send(
+                "/api/headers",
+                headers: [("X-Forwarded-For", "6.6.6.6"), ("Keep-Alive", "timeout=5"), ("X-Custom", "kept"), ("X-Request-ID", "abc-123")]
+            )
+            let lines = Set(reply.text.split(separator: "\n").map { $0.lowercased() })
+            #expect(lines.contains("x-forwarded-for: 127.0.0.1"), "a client's own X-Forwarded-For is not trusted by default")
+            #expect(lines.contains("x-forwarded-proto: http"))
+            #expect(lines.contains("x-request-id: abc-123"))
+            #expect(lines.contains("x-custom: kept"))
+            #expect(!lines.contains { $0.hasPrefix("keep-alive") })
+            #expect(reply.headers["x-request-id"] == ["abc-123"])
+        }
+    }
+
+    @Test("server-sent events arrive through the proxy as they are sent")
+    func eventsStreamIncrementally() async throws {
+        try await GatewayHarness.run { gateway in
+            let start = ContinuousClock.now
+            let response = try await gateway.client.execute(HTTPClientRequest(url: gateway.baseURL + "/api/v1/stream"), timeout: .seconds(10))
+            #expect(response.headers["content-type"] == ["text/event-stream"])
+            var received = ""
+            var firstEventAfter: Duration?
+            for try await chunk in response.body {
+                received += String(buffer: chunk)
+                if firstEventAfter == nil, received.contains("data: 0\n\n") { firstEventAfter = ContinuousClock.now - start }
+            }
+            let total = ContinuousClock.now - start
+            #expect(received.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: ") }.count == 10)
+            // The upstream takes about a second to send ten events; the first must not wait for the last.
+            #expect(total >= .milliseconds(900))
+            #expect(try #require(firstEventAfter) < .milliseconds(400), "first event after \(firstEventAfter!), stream took \(total)")
+        }
+    }
+
+    @Test("a client leaving an event stream cancels the upstream request")
+    func leavingClientCancelsUpstream() async throws {
+        try await GatewayHarness.run { gateway in
+            let streamer = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+            let reading = Task {
+                // Ten seconds of events: the upstream stops early only if the gateway cancels it.
+                let response = try await streamer.execute(HTTPClientRequest(url: gateway.baseURL + "/api/v1/stream?events=100"), timeout: .seconds(10))
+                for try await _ in response.body { break }
+            }
+            _ = try await reading.value
+            #expect(await gateway.eventually { gateway.upstreams.contains { $0.activeStreams == 1 } })
+            // Shutting the client down closes its connection to the gateway mid-stream.
+            try await streamer.shutdown()
+            let released = await gateway.eventually(within: 1) { gateway.upstreams.allSatisfy { $0.activeStreams == 0 } }
+            #expect(released, "the upstream kept writing to a client that left")
+        }
+    }
+
+    @Test("/metrics counts upstream answers by upstream and status")
+    func upstreamRequestMetrics() async throws {
+        try await GatewayHarness.run { gateway in
+            for _ in 0..<4 { _ = try await gateway.send("/api/whoami") }
+            _ = try await gateway.send("/api/no/such/route")
+            let text = try await gateway.metricsText()
+            #expect(text.contains("gateway_upstream_requests_total{"))
+            #expect(text.contains(#"status="200""#))
+            #expect(text.contains(#"status="404""#))
+            #expect(text.contains("gateway_upstream_healthy{"))
+            #expect(text.contains("gateway_rate_limited_total"))
+        }
+    }
+}
