@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "api-server", targets: ["APIServer"]),
         .executable(name: "stream-processor", targets: ["StreamProcessor"]),
+        .executable(name: "gateway", targets: ["Gateway"]),
         .executable(name: "trainer", targets: ["Trainer"]),
     ],
     dependencies: [
@@ -51,6 +52,12 @@ let package = Package(
             path: "Services/stream-processor"
         ),
         .executableTarget(
+            name: "Gateway",
+            dependencies: ["ServiceSupport", hummingbird, asyncHTTPClient, argumentParser, logging, metrics, serviceLifecycle],
+            path: "Services/gateway",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
             name: "Trainer",
             dependencies: ["ReviewAnalysis", "Mongo", argumentParser],
             path: "Services/trainer",
@@ -61,8 +68,10 @@ let package = Package(
         .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests"),
         .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests"),
         .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis"], path: "Tests/TrainerTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient], path: "Tests/APIServerTests"),
         .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", hummingbirdTesting, asyncHTTPClient], path: "Tests/GatewayTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -27,6 +27,14 @@ func buildApplication(_ configuration: StreamProcessorConfiguration, registry: P
     let database = mongo.database(configuration.mongoDatabase)
     let store = ResultStore(database: database)
     try await store.prepare()
+    // Abort transactions left open by a processor killed mid-batch: they would hold their write locks until the
+    // server's transaction lifetime limit (60 s) and stall every batch behind them. A live processor loses at most
+    // its in-flight attempt, which it retries; the api-servers' change streams reconnect.
+    do {
+        _ = try await mongo.database("admin").runCommand(["killAllSessions": []])
+    } catch {
+        logger.warning("could not abort orphaned transactions; a batch may wait for them to expire", metadata: ["error": "\(error)"])
+    }
 
     var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
     producerConfiguration.clientID = "stream-processor-dlq"

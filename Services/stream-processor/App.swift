@@ -23,6 +23,8 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     var kafkaBrokers = EnvironmentDefault.string("KAFKA_BROKERS", "127.0.0.1:9092")
     @Option(help: "Consumer group; instances in one group share the partitions [env: GROUP_ID].")
     var groupId = EnvironmentDefault.string("GROUP_ID", "stream-processor")
+    @Option(help: "Partition assignment: `group` (Kafka's coordinator, rebalances) or `static:I/N` (instance I of N takes partitions p % N == I) [env: ASSIGNMENT].")
+    var assignment = EnvironmentDefault.string("ASSIGNMENT", "group")
     @Option(help: "Topic to consume [env: REVIEWS_TOPIC].")
     var reviewsTopic = EnvironmentDefault.string("REVIEWS_TOPIC", "reviews")
     @Option(help: "Dead-letter topic for invalid messages [env: DLQ_TOPIC].")
@@ -55,6 +57,7 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     func validate() throws {
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or logfmt, not \(logFormat)") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
+        guard PartitionAssignment(assignment) != nil else { throw ValidationError("--assignment must be group or static:I/N with 0 <= I < N, not \(assignment)") }
         guard batchSize > 0, maxBatchSize >= batchSize else { throw ValidationError("need 0 < --batch-size <= --max-batch-size") }
         guard batchTimeoutMs > 0, modelCheckSeconds > 0, partitions > 0 else { throw ValidationError("timeouts, intervals and partitions must be positive") }
     }
@@ -69,7 +72,7 @@ struct StreamProcessorCommand: AsyncParsableCommand {
         let configuration = StreamProcessorConfiguration(
             host: host, port: port,
             kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
-            groupID: groupId, reviewsTopic: reviewsTopic, deadLetterTopic: dlqTopic, partitions: partitions,
+            groupID: groupId, assignment: PartitionAssignment(assignment)!, reviewsTopic: reviewsTopic, deadLetterTopic: dlqTopic, partitions: partitions,
             mongoURI: mongoURI, mongoDatabase: mongoDB,
             batchSize: batchSize, batchTimeout: .milliseconds(batchTimeoutMs), maxBatchSize: maxBatchSize,
             modelPath: modelPath, modelCheckInterval: .seconds(modelCheckSeconds), positiveAbove: positiveAbove

@@ -38,7 +38,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     func run() async throws {
         let model = try await waitForModel()
         metrics.model(version: model.version).record(1)
-        let consumer = try makeConsumer()
+        let consumer = try await makeConsumer()
         state.setConsumer(true)
         logger.info("consuming", metadata: ["topic": "\(configuration.reviewsTopic)", "group": "\(configuration.groupID)"])
         try await withGracefulShutdownHandler {
@@ -149,7 +149,8 @@ final class ReviewStreamService: Service, @unchecked Sendable {
         }
     }
 
-    private func makeConsumer() throws -> KafkaConsumer {
+    private func makeConsumer() async throws -> KafkaConsumer {
+        if case .fixed = configuration.assignment { return try await makeFixedConsumer() }
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.kafkaBrokers, groupID: configuration.groupID)
         consumerConfiguration.clientID = "stream-processor"
         let store = self.store, state = self.state, logger = self.logger, topic = configuration.reviewsTopic
@@ -161,15 +162,46 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                 return []
             case .assigned(let partitions):
                 // Start each partition where the results say, not where Kafka's commits say.
-                let stored = Self.blocking { try await store.storedOffsets(topic: topic) } ?? [:]
+                guard let stored = Self.blocking({ try await store.storedOffsets(topic: topic) }) else {
+                    // The results are unreachable: start from Kafka's commits; the write filters anything already counted.
+                    logger.warning("stored offsets unreadable at assignment; starting from committed offsets")
+                    state.assign(partitions, stored: [:])
+                    return []
+                }
                 state.assign(partitions, stored: stored)
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.partition).sorted())"])
-                return partitions.compactMap { partition in
-                    stored[partition].map { KafkaTopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: $0) }
+                // A partition with no stored offset has nothing in the results yet: read it from its beginning,
+                // whatever Kafka's committed offsets say (they may belong to results that were since dropped).
+                return partitions.map { partition in
+                    KafkaTopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: stored[partition] ?? KafkaTopicPartitionOffset.beginning)
                 }
             }
         }
         return try KafkaConsumer(configuration: consumerConfiguration, topics: [configuration.reviewsTopic], logger: logger)
+    }
+
+    /// A consumer that reads its share of the partitions from the stored offsets, with no group coordinator.
+    private func makeFixedConsumer() async throws -> KafkaConsumer {
+        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.kafkaBrokers, groupID: configuration.groupID)
+        consumerConfiguration.clientID = "stream-processor"
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, topics: [], logger: logger)
+        let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
+        defer { admin.close() }
+        var partitionCount: Int?
+        while partitionCount == nil {
+            partitionCount = try? await admin.partitionCount(topic: configuration.reviewsTopic)
+            if partitionCount == nil { try await Task.sleep(for: .seconds(1)) }
+        }
+        let topic = configuration.reviewsTopic
+        let partitions = (0..<Int32(partitionCount!)).filter { configuration.assignment.owns(partition: $0) }
+            .map { KafkaTopicPartition(topic: topic, partition: $0) }
+        let stored = try await store.storedOffsets(topic: topic)
+        state.assign(partitions, stored: stored)
+        try await consumer.assign(partitions.map {
+            KafkaTopicPartitionOffset(topic: topic, partition: $0.partition, offset: stored[$0] ?? KafkaTopicPartitionOffset.beginning)
+        })
+        logger.info("partitions assigned statically", metadata: ["partitions": "\(partitions.map(\.partition))"])
+        return consumer
     }
 
     private func waitForModel() async throws -> SentimentModel {

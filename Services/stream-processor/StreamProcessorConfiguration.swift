@@ -5,6 +5,8 @@ struct StreamProcessorConfiguration: Sendable {
     var port = 9464
     var kafkaBrokers = ["127.0.0.1:9092"]
     var groupID = "stream-processor"
+    /// How partitions are shared among instances.
+    var assignment: PartitionAssignment = .group
     var reviewsTopic = "reviews"
     var deadLetterTopic = "reviews.dlq"
     var partitions = 6

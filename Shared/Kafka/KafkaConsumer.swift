@@ -95,6 +95,17 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// Reads exactly these partitions from these offsets, without the group coordinator (create the consumer with no
+    /// topics). For processors that keep their own offsets and split partitions among themselves; each call replaces
+    /// the previous assignment. Use `KafkaTopicPartitionOffset.noOffset` to start where `autoOffsetReset` says.
+    public func assign(_ positions: [KafkaTopicPartitionOffset]) async throws {
+        try await control { handle in
+            let list = RDKafkaTopicPartitionList(positions)
+            let result = list.withPointer { rd_kafka_assign(handle, $0) }
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, while: "assigning partitions") }
+        }
+    }
+
     /// Commits the given next offsets (the offset to read next) and waits for the broker's answer.
     ///
     /// On the local broker a commit sent during a rebalance is rejected: the error then has

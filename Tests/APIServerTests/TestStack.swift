@@ -70,6 +70,7 @@ final class TestProcessor: @unchecked Sendable {
         environment["DLQ_TOPIC"] = topic + ".dlq"
         environment["REVIEWS_PARTITIONS"] = "3"
         environment["GROUP_ID"] = TestStack.unique("group")
+        environment["ASSIGNMENT"] = "static:0/1"
         environment["MODEL_PATH"] = model.path
         environment["PORT"] = String(Int.random(in: 30000...39999))
         environment["LOG_LEVEL"] = "warning"

@@ -53,7 +53,7 @@ final class ProcessorHarness: @unchecked Sendable {
 
     /// Starts processor number `index`; returns its HTTP port.
     @discardableResult
-    func start(_ index: Int, batchSize: Int = 200, modelFromCollection: Bool = false) throws -> Int {
+    func start(_ index: Int, batchSize: Int = 200, modelFromCollection: Bool = false, assignment: String = "static:0/1") throws -> Int {
         let port = Int.random(in: 20000...29999)
         let process = Process()
         process.executableURL = Self.binaries.appendingPathComponent("stream-processor")
@@ -65,6 +65,7 @@ final class ProcessorHarness: @unchecked Sendable {
         environment["DLQ_TOPIC"] = deadLetterTopic
         environment["REVIEWS_PARTITIONS"] = "4"
         environment["GROUP_ID"] = group
+        environment["ASSIGNMENT"] = assignment
         environment["MODEL_PATH"] = modelFromCollection ? "" : Self.modelFile.path
         environment["MODEL_CHECK_SECONDS"] = "1"
         environment["PORT"] = String(port)
