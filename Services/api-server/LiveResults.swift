@@ -84,14 +84,9 @@ struct LiveResultsService: Service {
     let logger: Logger
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await follow() }
-                await group.next()
-                group.cancelAll()
-            }
-        } onGracefulShutdown: {
-            Task { await live.finishAll() }
+        // The change stream blocks until the next commit, so shutdown cancels it rather than waiting.
+        try? await cancelWhenGracefulShutdown {
+            await follow()
         }
         await live.finishAll()
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import ServiceSupport
 
 /// The seed's result endpoints, with their exact paths and shapes, and the v1 summary and live stream. Requests
@@ -35,6 +36,9 @@ struct ResultsController<Repository: ResultsRepository>: Sendable {
             let body = AsyncStream<ByteBuffer> { continuation in
                 let task = Task {
                     continuation.yield(ByteBuffer(string: "retry: 2000\n\n"))
+                    // The server drains open requests before the other services stop, so a stream must end on its
+                    // own when shutdown starts, or SIGTERM would wait for every open dashboard.
+                    await withGracefulShutdownHandler {
                     await withTaskGroup(of: Void.self) { group in
                         group.addTask {
                             for await event in events { continuation.yield(event.bytes) }
@@ -48,6 +52,9 @@ struct ResultsController<Repository: ResultsRepository>: Sendable {
                         }
                         await group.next()
                         group.cancelAll()
+                    }
+                    } onGracefulShutdown: {
+                        continuation.finish()
                     }
                     continuation.finish()
                 }

@@ -33,7 +33,7 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             Self.rejected.increment(reason: "body_too_large")
             throw APIError(.contentTooLarge, "body_too_large", "The request body is larger than \(maxBodyBytes) bytes.")
         }
