@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests"),
         .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests"),
         .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis"], path: "Tests/TrainerTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient], path: "Tests/APIServerTests"),
         .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", hummingbirdTesting, asyncHTTPClient], path: "Tests/GatewayTests"),

@@ -36,7 +36,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let report = EvaluationReport(expected: file.reviews.map { loaded.labelRule.label(forScore: $0.score) },
-                                      probabilities: probabilities)
+                                      probabilities: probabilities, threshold: loaded.threshold)
         let throughput = Double(file.reviews.count) / max(seconds, 1e-9)
         if json {
             var output = EvaluationOutput(command: "evaluate", model: loaded, report: report, skippedLines: file.skippedLines)

@@ -13,6 +13,8 @@ struct EvaluationOutput: Encodable {
     var negative: ClassMetrics?
     var confusion: ConfusionMatrix?
     var skippedLines: Int
+    /// P(positive) from which the model says positive.
+    var threshold: Double
     // train only
     var winner: GridCell?
     var crossValidation: [CrossValidationResult]?
@@ -34,5 +36,6 @@ struct EvaluationOutput: Encodable {
         negative = report?.negative
         confusion = report?.confusion
         self.skippedLines = skippedLines
+        threshold = model.threshold
     }
 }

@@ -33,6 +33,8 @@ struct TrainCommand: ParsableCommand {
     var negation = true
     @Flag(inversion: .prefixedNo, help: "Weight the linear model's loss so both classes count equally (raises negative-class recall).")
     var balanced = true
+    @Flag(inversion: .prefixedNo, help: "Tune the probability cut-off for 'positive' on out-of-fold predictions instead of using 0.5.")
+    var tuneThreshold = true
     @Option(help: "A review is positive when its score is above this.")
     var positiveAbove = 3.0
     @Flag(help: "Skip malformed lines (and count them) instead of failing on the first one.")
@@ -77,7 +79,8 @@ struct TrainCommand: ParsableCommand {
             kind: model == .auto ? nil : ModelKind(rawValue: model.rawValue), folds: folds, seed: seed,
             vectorizer: VectorizerParameters(hashBits: hashBits, ngramMax: ngrams, markNegation: negation,
                                              summaryWeight: summaryWeight),
-            labelRule: labelRule, regularization: regularization!, balanceClasses: balanced)
+            labelRule: labelRule, regularization: regularization!, balanceClasses: balanced,
+            tuneThreshold: tuneThreshold)
         let progress = ProgressBar()
         let outcome = SentimentTrainer(configuration: configuration)
             .train(trainRows.map { file.reviews[$0] }) { progress.update($0, $1) }
@@ -88,15 +91,17 @@ struct TrainCommand: ParsableCommand {
                                             reviews: trainRows.count, positives: trainLabels.filter { $0 }.count)
         var report = TrainingReport(seed: seed, folds: folds, testFraction: testFraction,
                                     crossValidation: outcome.crossValidation, winner: outcome.winner,
+                                    threshold: outcome.threshold, thresholdAccuracy: outcome.thresholdAccuracy,
                                     heldOut: nil, trainSeconds: trainSeconds)
         var trained = SentimentModel(vectorizer: outcome.vectorizer, classifier: outcome.classifier,
-                                     hyperparameters: outcome.winner, labelRule: labelRule, trainingData: trainingData,
+                                     hyperparameters: outcome.winner, threshold: outcome.threshold, labelRule: labelRule,
+                                     trainingData: trainingData,
                                      metrics: report)
         if !testRows.isEmpty {
             // Scored through the model's own predict path, exactly as the stream processor will use it.
             let probabilities = testRows.map { trained.predict(file.reviews[$0].text, summary: file.reviews[$0].summary).probability }
             report.heldOut = EvaluationReport(expected: testRows.map { labelRule.label(forScore: file.reviews[$0].score) },
-                                              probabilities: probabilities)
+                                              probabilities: probabilities, threshold: trained.threshold)
             trained = trained.with(metrics: report)
         }
         let encoded = try trained.encoded()
@@ -122,7 +127,9 @@ struct TrainCommand: ParsableCommand {
             "",
             ReportFormatting.crossValidationTable(outcome.crossValidation, winner: outcome.winner, folds: folds),
             "",
-            "winner: \(outcome.winner), refitted on \(trainRows.count) reviews",
+            "winner: \(outcome.winner), refitted on \(trainRows.count) reviews; positive from P = "
+                + String(format: "%.2f", outcome.threshold) + " (out-of-fold accuracy there "
+                + ReportFormatting.percent(outcome.thresholdAccuracy) + ")",
         ]
         if let heldOut = report.heldOut {
             lines += ["", ReportFormatting.evaluation(heldOut, title: "held-out")]

@@ -8,12 +8,13 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var negative: ClassMetrics
     public var confusion: ConfusionMatrix
 
-    /// Scores predictions: `probabilities[i]` is P(positive) for a review whose true label is `expected[i]`.
-    public init(expected: [SentimentLabel], probabilities: [Double]) {
+    /// Scores predictions: `probabilities[i]` is P(positive) for a review whose true label is `expected[i]`; a review
+    /// is predicted positive from `threshold` up.
+    public init(expected: [SentimentLabel], probabilities: [Double], threshold: Double = 0.5) {
         precondition(expected.count == probabilities.count)
         var confusion = ConfusionMatrix()
         for (label, probability) in zip(expected, probabilities) {
-            confusion.record(expected: label, predicted: SentimentPrediction(probability: probability).label)
+            confusion.record(expected: label, predicted: SentimentPrediction(probability: probability, threshold: threshold).label)
         }
         n = expected.count
         accuracy = n == 0 ? 0 : Double(confusion.truePositive + confusion.trueNegative) / Double(n)

@@ -26,6 +26,8 @@ struct ModelFile: Codable, Sendable, Equatable {
     struct Classifier: Codable, Sendable, Equatable {
         var kind: ModelKind
         var hyperparameters: GridCell
+        /// P(positive) from which a review is labelled positive.
+        var threshold: Double
         var linear: Linear?
         var forest: [Tree]?
     }

@@ -13,6 +13,8 @@ public struct SentimentModel: Sendable {
     /// Model selection and held-out scores from training.
     public var metrics: TrainingReport { file.metrics }
     public var kind: ModelKind { classifier.kind }
+    /// P(positive) from which ``predict(_:)`` says positive (tuned in training; 0.5 when not tuned).
+    public var threshold: Double { file.classifier.threshold }
 
     /// Loads a model file; throws ``ModelFileError`` for corrupt JSON, another format or another format version.
     public init(data: Data) throws {
@@ -23,6 +25,7 @@ public struct SentimentModel: Sendable {
         guard let idf = PackedArray.floats(file.vectorizer.idf), idf.count == parameters.bucketCount else {
             throw ModelFileError.corrupt("vectorizer.idf must hold \(parameters.bucketCount) floats")
         }
+        guard (0...1).contains(file.classifier.threshold) else { throw ModelFileError.corrupt("classifier.threshold must be in 0...1") }
         guard let createdAt = ModelFile.timestampFormatter.date(from: file.createdAt) else {
             throw ModelFileError.corrupt("createdAt is not an ISO 8601 timestamp")
         }
@@ -52,16 +55,17 @@ public struct SentimentModel: Sendable {
     }
 
     /// Assembles a freshly trained model. The version id is the creation time and a hash of the fitted parameters.
-    public init(vectorizer: HashingVectorizer, classifier: SentimentClassifier, hyperparameters: GridCell,
+    public init(vectorizer: HashingVectorizer, classifier: SentimentClassifier, hyperparameters: GridCell, threshold: Double = 0.5,
                 labelRule: LabelRule, trainingData: TrainingDataInfo, metrics: TrainingReport, createdAt: Date = Date()) {
+        precondition((0...1).contains(threshold))
         let idf = PackedArray.encode(vectorizer.idf)
         let classifierFile: ModelFile.Classifier
         switch classifier {
         case .linear(let model):
-            classifierFile = .init(kind: .linear, hyperparameters: hyperparameters,
+            classifierFile = .init(kind: .linear, hyperparameters: hyperparameters, threshold: threshold,
                                    linear: .init(bias: model.bias, weights: PackedArray.encode(model.weights)), forest: nil)
         case .forest(let model):
-            classifierFile = .init(kind: .forest, hyperparameters: hyperparameters, linear: nil, forest: model.trees.map {
+            classifierFile = .init(kind: .forest, hyperparameters: hyperparameters, threshold: threshold, linear: nil, forest: model.trees.map {
                 .init(features: PackedArray.encode($0.features), thresholds: PackedArray.encode($0.thresholds),
                       leftChildren: PackedArray.encode($0.leftChildren), rightChildren: PackedArray.encode($0.rightChildren),
                       positiveFractions: PackedArray.encode($0.positiveFractions))
@@ -112,7 +116,8 @@ public struct SentimentModel: Sendable {
 
     /// Sentiment of a review's text and title; the title sharpens the prediction when the model was trained with titles.
     public func predict(_ text: String, summary: String) -> SentimentPrediction {
-        SentimentPrediction(probability: classifier.probability(vectorizer.transform(text: text, summary: summary)))
+        SentimentPrediction(probability: classifier.probability(vectorizer.transform(text: text, summary: summary)),
+                            threshold: file.classifier.threshold)
     }
 
     private static func decodeTree(_ tree: ModelFile.Tree, bucketCount: Int, index: Int) throws -> DecisionTree {

@@ -9,8 +9,8 @@ public struct SentimentPrediction: Sendable, Equatable {
         self.probability = probability
     }
 
-    /// The label a probability stands for: positive from 0.5 up.
-    public init(probability: Double) {
-        self.init(label: probability >= 0.5 ? .positive : .negative, probability: probability)
+    /// The label a probability stands for: positive from `threshold` up.
+    public init(probability: Double, threshold: Double = 0.5) {
+        self.init(label: probability >= threshold ? .positive : .negative, probability: probability)
     }
 }

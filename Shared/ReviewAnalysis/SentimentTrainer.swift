@@ -15,6 +15,10 @@ public struct SentimentTrainer: Sendable {
         public var classifier: SentimentClassifier
         public var crossValidation: [CrossValidationResult]
         public var winner: GridCell
+        /// P(positive) from which a review is called positive.
+        public var threshold: Double
+        /// The winner's out-of-fold accuracy at ``threshold``.
+        public var thresholdAccuracy: Double
     }
 
     /// Cross-validates the grid on `reviews` and refits the winner on all of them.
@@ -33,13 +37,18 @@ public struct SentimentTrainer: Sendable {
 
         let foldOf = StratifiedSplit.folds(labels: labels, count: configuration.folds, seed: configuration.seed)
         var scores = [[GridCell: (accuracy: Double, auc: Double)]](repeating: [:], count: configuration.folds)
+        var outOfFold = [GridCell: [Double]](uniqueKeysWithValues: grid.map { ($0, [Double](repeating: 0.5, count: reviews.count)) })
         let lock = NSLock()
         let runFold: (Int) -> Void = { fold in
-            let result = self.crossValidate(fold: fold, foldOf: foldOf, counts: counts, labels: labels,
-                                            linearCells: linearCells, forestCells: forestCells,
-                                            maxTrees: maxTrees, maxDepth: maxDepth, tracker: tracker)
+            let (result, probabilities) = self.crossValidate(fold: fold, foldOf: foldOf, counts: counts, labels: labels,
+                                                             linearCells: linearCells, forestCells: forestCells,
+                                                             maxTrees: maxTrees, maxDepth: maxDepth, tracker: tracker)
+            let rows = foldOf.indices.filter { foldOf[$0] == fold }
             lock.lock()
             scores[fold] = result
+            for (cell, values) in probabilities {
+                for (row, value) in zip(rows, values) { outOfFold[cell]![row] = value }
+            }
             lock.unlock()
         }
         if forestCells.isEmpty {
@@ -58,6 +67,10 @@ public struct SentimentTrainer: Sendable {
         }
         // The first cell with the best accuracy wins, so ties go to the earlier (simpler or more regularised) cell.
         let winner = results.dropFirst().reduce(results[0]) { $1.accuracy > $0.accuracy ? $1 : $0 }.cell
+        let expected = labels.map { $0 ? SentimentLabel.positive : .negative }
+        let (threshold, thresholdAccuracy) = configuration.tuneThreshold
+            ? Self.bestThreshold(outOfFold[winner]!, expected: expected)
+            : (0.5, EvaluationReport(expected: expected, probabilities: outOfFold[winner]!).accuracy)
 
         tracker.stage("refitting \(winner) on all \(reviews.count) reviews")
         let vectorizer = HashingVectorizer(parameters: configuration.vectorizer, fittedOn: counts)
@@ -73,12 +86,28 @@ public struct SentimentTrainer: Sendable {
                                                   seed: configuration.seed) { _ in tracker.advance(1) })
             tracker.advance(max(maxTrees, 1) - winner.trees!)
         }
-        return Outcome(vectorizer: vectorizer, classifier: classifier, crossValidation: results, winner: winner)
+        return Outcome(vectorizer: vectorizer, classifier: classifier, crossValidation: results, winner: winner,
+                       threshold: threshold, thresholdAccuracy: thresholdAccuracy)
+    }
+
+    /// The cut-off in 0.20…0.80 (steps of 0.01) with the best accuracy; ties go to the one nearest 0.5.
+    static func bestThreshold(_ probabilities: [Double], expected: [SentimentLabel]) -> (Double, Double) {
+        var best = (threshold: 0.5, accuracy: -1.0)
+        for step in 20...80 {
+            let threshold = Double(step) / 100
+            let correct = zip(probabilities, expected).filter { ($0.0 >= threshold) == ($0.1 == .positive) }.count
+            let accuracy = Double(correct) / Double(max(expected.count, 1))
+            if accuracy > best.accuracy || (accuracy == best.accuracy && abs(threshold - 0.5) < abs(best.threshold - 0.5)) {
+                best = (threshold, accuracy)
+            }
+        }
+        return best
     }
 
     private func crossValidate(fold: Int, foldOf: [Int], counts: [TermCounts], labels: [Bool], linearCells: [GridCell],
                                forestCells: [GridCell], maxTrees: Int, maxDepth: Int,
-                               tracker: ProgressTracker) -> [GridCell: (accuracy: Double, auc: Double)] {
+                               tracker: ProgressTracker)
+        -> (scores: [GridCell: (accuracy: Double, auc: Double)], probabilities: [GridCell: [Double]]) {
         let trainRows = foldOf.indices.filter { foldOf[$0] != fold }, validationRows = foldOf.indices.filter { foldOf[$0] == fold }
         // The IDF is fitted on the training folds only, so the validation fold is truly unseen.
         let vectorizer = HashingVectorizer(parameters: configuration.vectorizer, fittedOn: trainRows.map { counts[$0] })
@@ -88,9 +117,11 @@ public struct SentimentTrainer: Sendable {
         let validation = validationRows.map { vectorizer.transform(counts[$0]) }
         let expected = validationRows.map { labels[$0] ? SentimentLabel.positive : .negative }
         var scores: [GridCell: (accuracy: Double, auc: Double)] = [:]
+        var predictions: [GridCell: [Double]] = [:]
         func score(_ cell: GridCell, _ probabilities: [Double]) {
             let report = EvaluationReport(expected: expected, probabilities: probabilities)
             scores[cell] = (report.accuracy, report.auc)
+            predictions[cell] = probabilities
         }
 
         var warmStart: [Double]?
@@ -112,7 +143,7 @@ public struct SentimentTrainer: Sendable {
                 score(cell, validation.map { forest.probability($0, treeCount: cell.trees!, maxDepth: cell.depth!) })
             }
         }
-        return scores
+        return (scores, predictions)
     }
 
     /// Every review's hashed n-gram counts, computed once for all folds, in parallel.

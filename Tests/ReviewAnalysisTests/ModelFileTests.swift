@@ -3,7 +3,7 @@ import ReviewAnalysis
 import Testing
 
 struct ModelFileTests {
-    static func trainedModel(kind: ModelKind) -> SentimentModel {
+    static func trainedModel(kind: ModelKind, threshold: Double = 0.5) -> SentimentModel {
         let reviews = ToyData.separable()
         let outcome = SentimentTrainer(configuration: .init(kind: kind, folds: 2, vectorizer: ToyData.unigrams,
                                                             forestTrees: [3], forestDepths: [3], regularization: [10]))
@@ -11,7 +11,7 @@ struct ModelFileTests {
         let report = TrainingReport(seed: 42, folds: 2, testFraction: 0, crossValidation: outcome.crossValidation,
                                     winner: outcome.winner, heldOut: nil, trainSeconds: 0.25)
         return SentimentModel(vectorizer: outcome.vectorizer, classifier: outcome.classifier, hyperparameters: outcome.winner,
-                              labelRule: LabelRule(), trainingData: .init(sha256: "00", source: "toy", reviews: 60, positives: 40),
+                              threshold: threshold, labelRule: LabelRule(), trainingData: .init(sha256: "00", source: "toy", reviews: 60, positives: 40),
                               metrics: report, createdAt: Date(timeIntervalSince1970: 1_790_000_000.123456))
     }
 
@@ -34,6 +34,14 @@ struct ModelFileTests {
         #expect(model.version.hasPrefix("20260921T"))
         #expect(model.version.count == "20260921T140320-0123abcd".count)
         #expect(model.predict("love it").label == .positive && model.predict("awful").label == .negative)
+    }
+
+    @Test func predictLabelsFromTheModelsThresholdAndTheFileKeepsIt() throws {
+        let strict = try SentimentModel(data: Self.trainedModel(kind: .linear, threshold: 0.999).encoded())
+        let prediction = strict.predict("love it")
+        #expect(strict.threshold == 0.999)
+        #expect(prediction.probability > 0.5 && prediction.label == .negative)
+        #expect(Self.trainedModel(kind: .linear).predict("love it").label == .positive)
     }
 
     @Test func corruptOrForeignFilesAreRejectedWithAClearError() throws {
