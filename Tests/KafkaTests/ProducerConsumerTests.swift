@@ -71,12 +71,13 @@ struct ProducerConsumerTests {
         var rest: [KafkaConsumerMessage] = []
         let early = try await clock.measure { rest = try await consumer.poll(maxMessages: 5, timeout: .seconds(10)) }
         #expect(rest.map(\.offset) == [5, 6, 7, 8, 9])
-        #expect(early < .seconds(2))
+        #expect(early < .seconds(5), "took \(early)")
 
         var none: [KafkaConsumerMessage] = []
         let waited = try await clock.measure { none = try await consumer.poll(maxMessages: 5, timeout: .milliseconds(400)) }
         #expect(none.isEmpty)
-        #expect(waited >= .milliseconds(400) && waited < .seconds(2))
+        // The upper bound only tells "returned at its timeout" from "hung"; a loaded 2-core CI machine needs the slack.
+        #expect(waited >= .milliseconds(400) && waited < .seconds(5), "waited \(waited)")
 
         await consumer.close()
         await consumer.close()
