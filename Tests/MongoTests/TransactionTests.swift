@@ -75,11 +75,12 @@ struct TransactionTests {
                 await probe.attempt(.first)
                 try await counters.updateOne(filter: ["_id": "hits"], update: ["$inc": ["n": 1]], session: session)
                 await probe.wrote(.first)
-                // Stay open until the second transaction has hit the conflict at least once.
-                await probe.waitUntil(timeout: 5) { $0.attempts[.second, default: 0] >= 1 && $0.failedSecond }
+                // Stay open until the second transaction has hit the conflict at least once (the generous timeout is
+                // for a loaded CI machine, where the database answers slowly; normally this takes milliseconds).
+                await probe.waitUntil(timeout: 30) { $0.attempts[.second, default: 0] >= 1 && $0.failedSecond }
             }
             async let second: Void = database.withTransaction { session in
-                await probe.waitUntil(timeout: 5) { $0.wrote.contains(.first) }
+                await probe.waitUntil(timeout: 30) { $0.wrote.contains(.first) }
                 await probe.attempt(.second)
                 do {
                     try await counters.updateOne(filter: ["_id": "hits"], update: ["$inc": ["n": 1]], session: session)
