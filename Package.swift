@@ -27,13 +27,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", exact: "1.5.0"),
     ],
     targets: [
         // C libraries, touched only by the Kafka and Mongo wrapper modules.
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CMongoc", path: "Shared/CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
 
-        .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle], path: "Shared/Kafka"),
+        .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle], path: "Shared/Kafka", exclude: ["README.md"]),
         .target(name: "Mongo", dependencies: ["CMongoc", logging], path: "Shared/Mongo", exclude: ["README.md"]),
         // The analysis core is numeric code that is 20–50× slower unoptimised; tests and the local stack train models with
         // it, so it is optimised in debug builds too.
@@ -43,7 +44,8 @@ let package = Package(
 
         .executableTarget(
             name: "APIServer",
-            dependencies: ["Kafka", "Mongo", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle],
+            dependencies: ["Kafka", "Mongo", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
+                           .product(name: "CompressNIO", package: "compress-nio")],
             path: "Services/api-server"
         ),
         .executableTarget(
@@ -69,7 +71,8 @@ let package = Package(
         .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests"),
         .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis"], path: "Tests/TrainerTests"),
-        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient], path: "Tests/APIServerTests"),
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient,
+                                                       .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests"),
         .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", hummingbirdTesting, asyncHTTPClient], path: "Tests/GatewayTests"),
     ],

@@ -6,12 +6,14 @@ import ServiceLifecycle
 /// A small cache of the hot results, refreshed when the processor commits a batch (a change stream on the totals
 /// document, so the database is read once per batch per api-server, however many clients watch), and a fan-out of
 /// what changed to every open `/api/v1/stream`. GETs of the hot results are answered from it with no database
-/// round trip. If the change stream fails, it refreshes every 2 s until the stream is back.
+/// round trip. If the change stream fails, it refreshes every 2 s until the stream is back. Each stream client gets
+/// the newest snapshot only (older ones it has not taken yet are dropped), so a client that paces itself sees the
+/// changes coalesced, and a slow one never holds a queue of them.
 actor LiveResults {
     private let repository: any ResultsRepository
     private let logger: Logger
     private var snapshot: ResultsSnapshot?
-    private var subscribers: [UUID: AsyncStream<ServerSentEvent>.Continuation] = [:]
+    private var subscribers: [UUID: AsyncStream<ResultsSnapshot>.Continuation] = [:]
     /// (time, total reviews) samples for reviews per minute.
     private var history: [(Date, Int)] = []
     private let subscriberGauge = Gauge(label: "api_stream_subscribers")
@@ -47,22 +49,19 @@ actor LiveResults {
                 distinctWords: read.3.distinctWords, deadLettered: read.3.deadLettered
             )
         )
-        let events = next.events(since: snapshot ?? ResultsSnapshot())
+        guard next != snapshot else { return }
         snapshot = next
-        for event in events {
-            for continuation in subscribers.values { continuation.yield(event) }
-        }
+        for continuation in subscribers.values { continuation.yield(next) }
     }
 
-    /// A stream of changes for one client; it starts with the current summary.
-    func subscribe() -> AsyncStream<ServerSentEvent> {
+    /// The current snapshot (nil before the first read) and every later one, for one client.
+    func subscribe() -> (current: ResultsSnapshot?, updates: AsyncStream<ResultsSnapshot>) {
         let id = UUID()
-        let (stream, continuation) = AsyncStream.makeStream(of: ServerSentEvent.self, bufferingPolicy: .bufferingNewest(64))
-        if let snapshot { continuation.yield(ServerSentEvent(name: "summary", json: snapshot.summary)) }
+        let (stream, continuation) = AsyncStream.makeStream(of: ResultsSnapshot.self, bufferingPolicy: .bufferingNewest(1))
         continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
         subscribers[id] = continuation
         subscriberGauge.record(subscribers.count)
-        return stream
+        return (snapshot, stream)
     }
 
     private func unsubscribe(_ id: UUID) {

@@ -17,6 +17,13 @@ struct PredictionEntry: ResponseEncodable, Equatable {
     let probability: Double?
     let modelVersion: String?
     let processedAt: Date?
+
+    /// The same prediction with its review text cut to at most `characters`, marked with an ellipsis when cut.
+    func clipped(to characters: Int) -> PredictionEntry {
+        guard review.count > characters else { return self }
+        return PredictionEntry(_id: _id, review: review.prefix(max(0, characters - 1)) + "…", expected: expected, result: result,
+                               probability: probability, modelVersion: modelVersion, processedAt: processedAt)
+    }
 }
 
 /// One row of `GET /api/results/sentiment/accuracy`: the seed's `{_id: totalCount, value}`.

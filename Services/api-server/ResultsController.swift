@@ -31,40 +31,49 @@ struct ResultsController<Repository: ResultsRepository>: Sendable {
             guard let snapshot = await live.current() else { throw APIError(.serviceUnavailable, "not_ready", "Results are not loaded yet.") }
             return snapshot.summary
         }
-        router.get("/api/v1/stream") { _, _ -> Response in
-            let events = await live.subscribe()
+        router.get("/api/v1/stream") { request, _ -> Response in
+            let options = try LiveStreamOptions(request.uri.queryParameters)
+            let gzip = request.headers[values: .acceptEncoding].contains { $0.lowercased().contains("gzip") }
+            let (current, updates) = await live.subscribe()
             let body = AsyncStream<ByteBuffer> { continuation in
+                let encoder = EventStreamEncoder(continuation: continuation, gzip: gzip)
                 let task = Task {
-                    continuation.yield(ByteBuffer(string: "retry: 2000\n\n"))
+                    encoder.send("retry: 2000\n\n")
+                    if let current { encoder.send([ServerSentEvent(name: "summary", json: current.summary)]) }
                     // The server drains open requests before the other services stop, so a stream must end on its
                     // own when shutdown starts, or SIGTERM would wait for every open dashboard.
                     await withGracefulShutdownHandler {
-                    await withTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            for await event in events { continuation.yield(event.bytes) }
-                        }
-                        group.addTask {
-                            // Keeps proxies and browsers from closing an idle stream.
-                            while !Task.isCancelled {
-                                try? await Task.sleep(for: .seconds(15))
-                                continuation.yield(ByteBuffer(string: ": keepalive\n\n"))
+                        await withTaskGroup(of: Void.self) { group in
+                            group.addTask {
+                                var sent = current ?? ResultsSnapshot()
+                                for await snapshot in updates {
+                                    encoder.send(snapshot.events(since: sent, maxPredictions: options.predictions, preview: options.preview))
+                                    sent = snapshot
+                                    // Commits during the pause collapse into the newest snapshot, sent as one push.
+                                    if options.interval > .zero { try? await Task.sleep(for: options.interval) }
+                                }
                             }
+                            group.addTask {
+                                // Keeps proxies and browsers from closing an idle stream.
+                                while !Task.isCancelled {
+                                    try? await Task.sleep(for: .seconds(15))
+                                    encoder.send(": keepalive\n\n")
+                                }
+                            }
+                            await group.next()
+                            group.cancelAll()
                         }
-                        await group.next()
-                        group.cancelAll()
-                    }
                     } onGracefulShutdown: {
-                        continuation.finish()
+                        encoder.finish()
                     }
-                    continuation.finish()
+                    encoder.finish()
                 }
                 continuation.onTermination = { _ in task.cancel() }
             }
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
-                body: ResponseBody(asyncSequence: body)
-            )
+            var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", .vary: "Accept-Encoding"]
+            headers[.init("X-Accel-Buffering")!] = "no"
+            if gzip { headers[.contentEncoding] = "gzip" }
+            return Response(status: .ok, headers: headers, body: ResponseBody(asyncSequence: body))
         }
     }
 

@@ -9,14 +9,16 @@ struct ResultsSnapshot: Sendable, Equatable {
     var accuracy: [AccuracyPoint] = []
     var summary = Summary(reviews: 0, correct: 0, accuracy: nil, modelVersion: nil, reviewsPerMinute: 0, distinctWords: 0, deadLettered: 0)
 
-    /// What changed from `old` to `self`, as the events a live dashboard needs to catch up.
-    func events(since old: ResultsSnapshot) -> [ServerSentEvent] {
+    /// What changed from `old` to `self`, as the events a live dashboard needs to catch up: of the new predictions
+    /// only the newest `maxPredictions`, their text clipped to `preview` characters (0: whole).
+    func events(since old: ResultsSnapshot, maxPredictions: Int = .max, preview: Int = 0) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
         let oldCounts = Dictionary(old.words.map { ($0.value, $0.count) }, uniquingKeysWith: max)
         let changedWords = words.filter { oldCounts[$0.value] != $0.count }.map { WordDelta(value: $0.value, count: $0.count) }
         if !changedWords.isEmpty { events.append(ServerSentEvent(name: "words", json: changedWords)) }
         let known = Set(old.predictions.map(\._id))
-        let newPredictions = predictions.filter { !known.contains($0._id) }
+        let newPredictions = predictions.filter { !known.contains($0._id) }.prefix(maxPredictions)
+            .map { preview > 0 ? $0.clipped(to: preview) : $0 }
         if !newPredictions.isEmpty { events.append(ServerSentEvent(name: "predictions", json: newPredictions)) }
         let lastTotal = old.accuracy.first?._id ?? -1
         let newPoints = accuracy.filter { $0._id > lastTotal }.sorted { $0._id < $1._id }

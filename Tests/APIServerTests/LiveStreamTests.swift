@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CompressNIO
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -31,6 +32,15 @@ struct LiveStreamTests {
             let response = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/stream"), timeout: .seconds(30))
             #expect(response.status == .ok)
             #expect(response.headers.first(name: "content-type") == "text/event-stream")
+            #expect(response.headers.first(name: "content-encoding") == nil)
+            // A browser asks for gzip and gets it; every push is flushed, so it decompresses as it arrives.
+            var gzipRequest = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/stream?interval=0")
+            gzipRequest.headers.add(name: "accept-encoding", value: "gzip, deflate")
+            let gzipped = try await http.execute(gzipRequest, timeout: .seconds(30))
+            #expect(gzipped.headers.first(name: "content-encoding") == "gzip")
+            let bad = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/stream?interval=soon"), timeout: .seconds(10))
+            #expect(bad.status == .badRequest)
+            #expect(String(buffer: try await bad.body.collect(upTo: 4096)).contains("invalid_interval"))
 
             // What a processor's transaction writes for one batch.
             try await Task.sleep(for: .milliseconds(500))
@@ -56,6 +66,17 @@ struct LiveStreamTests {
             #expect(received.contains(#""value":"zqmarker""#))
             #expect(received.contains("event: predictions"))
             #expect(received.contains("event: accuracy"))
+
+            let inflater = CompressionAlgorithm.gzip().decompressor
+            try inflater.startStream()
+            var inflated = ""
+            for try await var chunk in gzipped.body {
+                var plain = try chunk.decompressStream(with: inflater)
+                inflated += plain.readString(length: plain.readableBytes) ?? ""
+                if inflated.contains("zqmarker") && inflated.contains("event: accuracy") || ContinuousClock.now > deadline { break }
+            }
+            #expect(inflated.contains("event: predictions") && inflated.contains("zqmarker is lovely"), "\(inflated)")
+            #expect(inflated.contains("event: accuracy"))
 
             let words = try await client.execute(uri: "/api/results/wordcount", method: .get)
             #expect(String(buffer: words.body).contains(#""value":"zqmarker""#))

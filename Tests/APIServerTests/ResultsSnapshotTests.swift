@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import ServiceSupport
 import Testing
 
 @testable import APIServer
@@ -40,6 +42,36 @@ struct ResultsSnapshotTests {
         #expect(predictions.map { $0["_id"] as? String } == ["d", "c"])
         let points = try #require(try json(events[2]) as? [[String: Any]])
         #expect(points.map { $0["_id"] as? Int } == [30, 40])
+    }
+
+    @Test func aPacedStreamGetsOnlyTheNewestPredictionsWithTheirTextClipped() throws {
+        var new = ResultsSnapshot()
+        new.predictions = (0..<10).reversed().map { prediction("p\($0)") }
+        let long = String(repeating: "lovely ", count: 50)
+        new.predictions[0] = PredictionEntry(_id: "p9", review: long, expected: "pos", result: "pos", probability: 0.9, modelVersion: "m1", processedAt: nil)
+
+        let events = new.events(since: ResultsSnapshot(), maxPredictions: 3, preview: 20)
+        let predictions = try #require(try json(events[0]) as? [[String: Any]])
+        #expect(predictions.map { $0["_id"] as? String } == ["p9", "p8", "p7"])
+        let clipped = try #require(predictions[0]["review"] as? String)
+        #expect(clipped.count == 20 && clipped.hasSuffix("…") && long.hasPrefix(clipped.dropLast()))
+        #expect(predictions[1]["review"] as? String == "text p8", "short texts are sent whole")
+
+        let unpaced = try #require(try json(new.events(since: ResultsSnapshot())[0]) as? [[String: Any]])
+        #expect(unpaced.count == 10 && unpaced[0]["review"] as? String == long)
+    }
+
+    @Test func streamOptionsComeFromTheQueryAndBadOnesAreRejected() throws {
+        #expect(try LiveStreamOptions(Parameters()) == LiveStreamOptions())
+        var query = Parameters()
+        query["interval"] = "0"; query["predictions"] = "100"; query["preview"] = "0"
+        let firehose = try LiveStreamOptions(query)
+        #expect(firehose.interval == .zero && firehose.predictions == 100 && firehose.preview == 0)
+        for (name, value) in [("interval", "-1"), ("predictions", "0"), ("predictions", "101"), ("preview", "x")] {
+            var bad = Parameters()
+            bad[Substring(name)] = Substring(value)
+            #expect(throws: APIError.self) { try LiveStreamOptions(bad) }
+        }
     }
 
     @Test func eventsAreFramedAsServerSentEvents() {

@@ -1,18 +1,63 @@
 """POST-to-visible latency and live-dashboard bandwidth, against a running system (scripts/up).
 
-Posts real reviews through the gateway at a steady rate while one client holds the dashboard's live stream
-(/api/v1/stream) open, the way an open dashboard does. A review is "visible" when its prediction arrives on that
-stream. Prints latency p50/p99 and the bytes per second the open dashboard received."""
+Posts real reviews through the gateway at a steady rate while these clients watch, all in the same run:
+  - a firehose stream (/api/v1/stream?interval=0&predictions=100&preview=0): every commit, every prediction in full.
+    A review is "visible" when its prediction arrives there; this gives the POST-to-visible latency;
+  - an open dashboard's stream, as the browser opens it (default pacing, Accept-Encoding: gzip), and the same
+    without gzip: the bytes per second they receive on the wire;
+  - the seed's way (reference): GET the three result lists every 2 s, the bytes per second that costs.
+Prints one Markdown table."""
 import argparse
+import http.client
 import json
 import os
 import statistics
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
+import zlib
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+class StreamWatcher(threading.Thread):
+    """Holds one /api/v1/stream open and counts the bytes received on the wire (after the response head)."""
+
+    def __init__(self, base_url, query="", gzip=False, on_predictions=None):
+        super().__init__(daemon=True)
+        self.url = urllib.parse.urlsplit(base_url)
+        self.path = "/api/v1/stream" + query
+        self.gzip = gzip
+        self.on_predictions = on_predictions
+        self.bytes = 0
+        self.events = 0
+        self.ready = threading.Event()
+
+    def run(self):
+        connection = http.client.HTTPConnection(self.url.hostname, self.url.port, timeout=120)
+        connection.request("GET", self.path, headers={"Accept-Encoding": "gzip"} if self.gzip else {})
+        response = connection.getresponse()
+        encoded = response.getheader("Content-Encoding") == "gzip"
+        if self.gzip and not encoded:
+            sys.exit(f"{self.path}: asked for gzip, got an uncompressed stream")
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoded else None
+        self.ready.set()
+        text, event = "", None
+        while True:
+            chunk = response.read1(65536)
+            if not chunk:
+                return
+            self.bytes += len(chunk)
+            text += (inflate.decompress(chunk) if inflate else chunk).decode()
+            *lines, text = text.split("\n")
+            for line in lines:
+                if line.startswith("event: "):
+                    event = line[7:]
+                    self.events += 1
+                elif line.startswith("data: ") and event == "predictions" and self.on_predictions:
+                    self.on_predictions(json.loads(line[6:]), time.monotonic())
 
 
 def main():
@@ -25,29 +70,36 @@ def main():
     reviews = [json.loads(line) for line in open(args.data, encoding="utf-8")]
 
     posted, seen = {}, {}
-    received = [0]
+    lock = threading.Lock()
+
+    def record(predictions, now):
+        with lock:
+            for prediction in predictions:
+                seen.setdefault(prediction["_id"], now)
+
+    firehose = StreamWatcher(args.base_url, "?interval=0&predictions=100&preview=0", on_predictions=record)
+    dashboard = StreamWatcher(args.base_url, gzip=True)
+    plain = StreamWatcher(args.base_url)
+    watchers = [firehose, dashboard, plain]
+    for watcher in watchers:
+        watcher.start()
+        watcher.ready.wait(10)
+
+    polled = [0]
     stop = threading.Event()
 
-    def listen():
-        stream = urllib.request.urlopen(args.base_url + "/api/v1/stream", timeout=60)
-        event = None
+    def poll_like_the_seed():
         while not stop.is_set():
-            line = stream.readline()
-            if not line:
-                break
-            received[0] += len(line)
-            line = line.decode().rstrip("\n")
-            if line.startswith("event: "):
-                event = line[7:]
-            elif line.startswith("data: ") and event == "predictions":
-                now = time.monotonic()
-                for prediction in json.loads(line[6:]):
-                    seen.setdefault(prediction["_id"], now)
+            for path in ("/api/results/wordcount", "/api/results/sentiment", "/api/results/sentiment/accuracy"):
+                with urllib.request.urlopen(args.base_url + path, timeout=10) as answer:
+                    polled[0] += len(answer.read())
+            stop.wait(2)
 
-    listener = threading.Thread(target=listen, daemon=True)
-    listener.start()
     time.sleep(1)
-    received[0] = 0
+    for watcher in watchers:
+        watcher.bytes = 0
+    poller = threading.Thread(target=poll_like_the_seed, daemon=True)
+    poller.start()
     started = time.monotonic()
     interval = 1 / args.rate
     sent = 0
@@ -60,20 +112,31 @@ def main():
         request = urllib.request.Request(args.base_url + "/api/v1/reviews", data=body, headers={"Content-Type": "application/json"})
         t0 = time.monotonic()
         review_id = json.load(urllib.request.urlopen(request, timeout=10))["id"]
-        posted[review_id] = t0
+        with lock:
+            posted[review_id] = t0
         sent += 1
     elapsed = time.monotonic() - started
     time.sleep(3)
     stop.set()
-    bandwidth = received[0] / (elapsed + 3)
-    latencies = sorted(seen[i] - posted[i] for i in posted if i in seen)
+    window = elapsed + 3
+    with lock:
+        latencies = sorted(seen[i] - posted[i] for i in posted if i in seen)
     if not latencies:
         sys.exit("no prediction arrived on the live stream")
     p50 = statistics.median(latencies)
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
-    print(f"| rate | posted | seen on the stream | p50 | p99 | live stream bytes/s |")
-    print(f"|---|---|---|---|---|---|")
-    print(f"| {args.rate:.0f}/s | {sent} | {len(latencies)} | {p50 * 1000:.0f} ms | {p99 * 1000:.0f} ms | {bandwidth:,.0f} |")
+    print(f"steady {args.rate:g} reviews/s for {args.seconds:g} s through {args.base_url}: {sent} posted, "
+          f"{len(latencies)} seen on the firehose stream")
+    print()
+    print("| measure | value |")
+    print("|---|---:|")
+    print(f"| POST-to-visible latency p50 | {p50 * 1000:.0f} ms |")
+    print(f"| POST-to-visible latency p99 | {p99 * 1000:.0f} ms |")
+    print(f"| reviews posted / seen on the stream | {sent} / {len(latencies)} |")
+    print(f"| open dashboard, live stream with gzip (what a browser gets) | {dashboard.bytes / window / 1000:.2f} KB/s |")
+    print(f"| open dashboard, live stream without gzip | {plain.bytes / window / 1000:.2f} KB/s |")
+    print(f"| firehose stream (every commit, every prediction in full) | {firehose.bytes / window / 1000:.2f} KB/s |")
+    print(f"| reference: the seed's way, three GETs every 2 s | {polled[0] / window / 1000:.2f} KB/s |")
 
 
 if __name__ == "__main__":
