@@ -8,6 +8,7 @@ Posts real reviews through the gateway at a steady rate while these clients watc
   - the seed's way (reference): GET the three result lists every 2 s, the bytes per second that costs.
 Prints one Markdown table."""
 import argparse
+import concurrent.futures
 import http.client
 import json
 import os
@@ -77,6 +78,19 @@ def main():
             for prediction in predictions:
                 seen.setdefault(prediction["_id"], now)
 
+    def post(review):
+        body = json.dumps({"reviewText": review["reviewText"], "overall": review["overall"]}).encode()
+        request = urllib.request.Request(args.base_url + "/api/v1/reviews", data=body, headers={"Content-Type": "application/json"})
+        return json.load(urllib.request.urlopen(request, timeout=10))["id"]
+
+    # A backlog from an earlier run would be measured as latency: start once a probe review has been processed.
+    probe = post(reviews[0])
+    deadline = time.monotonic() + 300
+    while json.load(urllib.request.urlopen(f"{args.base_url}/api/v1/reviews/{probe}", timeout=120))["status"] == "pending":
+        if time.monotonic() > deadline:
+            sys.exit("the processor is still working off a backlog after 300 s; try again later")
+        time.sleep(0.5)
+
     firehose = StreamWatcher(args.base_url, "?interval=0&predictions=100&preview=0", on_predictions=record)
     dashboard = StreamWatcher(args.base_url, gzip=True)
     plain = StreamWatcher(args.base_url)
@@ -103,22 +117,32 @@ def main():
     started = time.monotonic()
     interval = 1 / args.rate
     sent = 0
-    while time.monotonic() - started < args.seconds:
-        delay = started + sent * interval - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        review = reviews[sent % len(reviews)]
-        body = json.dumps({"reviewText": review["reviewText"], "overall": review["overall"]}).encode()
-        request = urllib.request.Request(args.base_url + "/api/v1/reviews", data=body, headers={"Content-Type": "application/json"})
-        t0 = time.monotonic()
-        review_id = json.load(urllib.request.urlopen(request, timeout=10))["id"]
+
+    def post_at(index, when):
+        review_id = post(reviews[index % len(reviews)])
         with lock:
-            posted[review_id] = t0
-        sent += 1
+            posted[review_id] = when
+
+    # Posts are sent on schedule from a pool, so a slow answer does not lower the rate.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        while time.monotonic() - started < args.seconds:
+            when = started + sent * interval
+            delay = when - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(post_at, sent, time.monotonic())
+            sent += 1
     elapsed = time.monotonic() - started
-    time.sleep(3)
+    # Wait for the last predictions (at most 30 s); the bandwidth window covers the posting and this tail.
+    tail_deadline = time.monotonic() + 30
+    while time.monotonic() < tail_deadline:
+        with lock:
+            if all(i in seen for i in posted):
+                break
+        time.sleep(0.2)
+    time.sleep(1)
     stop.set()
-    window = elapsed + 3
+    window = time.monotonic() - started
     with lock:
         latencies = sorted(seen[i] - posted[i] for i in posted if i in seen)
     if not latencies:

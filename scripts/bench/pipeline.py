@@ -63,7 +63,9 @@ def reference_core(reviews, model_path, batch):
 def produce(brokers, topic, reviews, partitions):
     from confluent_kafka import Producer
     from confluent_kafka.admin import AdminClient, NewTopic
-    AdminClient({"bootstrap.servers": brokers}).create_topics([NewTopic(topic, partitions, 1)])[topic].result()
+    # The admin client must outlive its futures: a temporary one is destroyed before the broker answers.
+    admin = AdminClient({"bootstrap.servers": brokers})
+    admin.create_topics([NewTopic(topic, partitions, 1)])[topic].result(30)
     producer = Producer({"bootstrap.servers": brokers, "linger.ms": 10, "enable.idempotence": True})
     for i, r in enumerate(reviews):
         rid = f"{topic}-{i}"
