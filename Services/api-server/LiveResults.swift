@@ -13,6 +13,7 @@ actor LiveResults {
     private let repository: any ResultsRepository
     private let logger: Logger
     private var snapshot: ResultsSnapshot?
+    private var encoded: EncodedResults?
     private var subscribers: [UUID: AsyncStream<ResultsSnapshot>.Continuation] = [:]
     /// (time, total reviews) samples for reviews per minute.
     private var history: [(Date, Int)] = []
@@ -25,6 +26,9 @@ actor LiveResults {
 
     /// The cached results, nil until the first successful read.
     func current() -> ResultsSnapshot? { snapshot }
+
+    /// The hot lists as JSON, encoded once per change rather than once per GET.
+    func currentJSON() -> EncodedResults? { encoded }
 
     /// Reads the hot results, stores them and pushes what changed to subscribers.
     func refresh() async throws {
@@ -51,6 +55,7 @@ actor LiveResults {
         )
         guard next != snapshot else { return }
         snapshot = next
+        encoded = EncodedResults(next)
         for continuation in subscribers.values { continuation.yield(next) }
     }
 

@@ -4,26 +4,30 @@ import ServiceLifecycle
 import ServiceSupport
 
 /// The seed's result endpoints, with their exact paths and shapes, and the v1 summary and live stream. Requests
-/// within the hot window (≤ 100 rows) are answered from ``LiveResults`` without a database round trip.
+/// within the hot window (≤ 100 rows) are answered from ``LiveResults`` without a database round trip, and at the
+/// default limit with JSON encoded once per change.
 struct ResultsController<Repository: ResultsRepository>: Sendable {
     let repository: Repository
     let live: LiveResults
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/results/wordcount") { request, _ -> [WordCountEntry] in
+        router.get("/api/results/wordcount") { request, _ -> Response in
             let limit = try Self.limit(request, default: 100, max: 10_000)
-            if limit <= ResultsSnapshot.size, let snapshot = await live.current() { return Array(snapshot.words.prefix(limit)) }
-            return try await repository.topWords(limit: limit)
+            if limit == ResultsSnapshot.size, let cached = await live.currentJSON() { return EncodedResults.response(cached.words) }
+            if limit < ResultsSnapshot.size, let snapshot = await live.current() { return Self.json(snapshot.words.prefix(limit)) }
+            return Self.json(try await repository.topWords(limit: limit))
         }
-        router.get("/api/results/sentiment") { request, _ -> [PredictionEntry] in
+        router.get("/api/results/sentiment") { request, _ -> Response in
             let limit = try Self.limit(request, default: 100, max: 1000)
-            if limit <= ResultsSnapshot.size, let snapshot = await live.current() { return Array(snapshot.predictions.prefix(limit)) }
-            return try await repository.recentPredictions(limit: limit)
+            if limit == ResultsSnapshot.size, let cached = await live.currentJSON() { return EncodedResults.response(cached.predictions) }
+            if limit < ResultsSnapshot.size, let snapshot = await live.current() { return Self.json(snapshot.predictions.prefix(limit)) }
+            return Self.json(try await repository.recentPredictions(limit: limit))
         }
-        router.get("/api/results/sentiment/accuracy") { request, _ -> [AccuracyPoint] in
+        router.get("/api/results/sentiment/accuracy") { request, _ -> Response in
             let limit = try Self.limit(request, default: 100, max: 10_000)
-            if limit <= ResultsSnapshot.size, let snapshot = await live.current() { return Array(snapshot.accuracy.prefix(limit)) }
-            return try await repository.recentAccuracy(limit: limit)
+            if limit == ResultsSnapshot.size, let cached = await live.currentJSON() { return EncodedResults.response(cached.accuracy) }
+            if limit < ResultsSnapshot.size, let snapshot = await live.current() { return Self.json(snapshot.accuracy.prefix(limit)) }
+            return Self.json(try await repository.recentAccuracy(limit: limit))
         }
         router.get("/api/v1/summary") { _, _ -> Summary in
             if let snapshot = await live.current() { return snapshot.summary }
@@ -75,6 +79,10 @@ struct ResultsController<Repository: ResultsRepository>: Sendable {
             if gzip { headers[.contentEncoding] = "gzip" }
             return Response(status: .ok, headers: headers, body: ResponseBody(asyncSequence: body))
         }
+    }
+
+    static func json(_ rows: some Sequence<some Encodable>) -> Response {
+        EncodedResults.response(EncodedResults.encode(Array(rows)))
     }
 
     static func limit(_ request: Request, default fallback: Int, max: Int) throws -> Int {
