@@ -20,8 +20,6 @@ final class EventStreamEncoder: @unchecked Sendable {
         }
     }
 
-    var isCompressing: Bool { lock.withLock { compressor != nil } }
-
     func send(_ text: String) { send(ByteBuffer(string: text)) }
 
     func send(_ events: [ServerSentEvent]) {

@@ -71,17 +71,15 @@ struct TransactionTests {
             try await counters.insertOne(["_id": "hits", "n": 0])
             let probe = ConflictProbe()
 
-            async let first: Void = database.withTransaction { session in
-                await probe.attempt(.first)
-                try await counters.updateOne(filter: ["_id": "hits"], update: ["$inc": ["n": 1]], session: session)
-                await probe.wrote(.first)
-                // Stay open until the second transaction has hit the conflict at least once (the generous timeout is
-                // for a loaded CI machine, where the database answers slowly; normally this takes milliseconds).
-                await probe.waitUntil(timeout: 30) { $0.attempts[.second, default: 0] >= 1 && $0.failedSecond }
-            }
+            // The second transaction reads first, which fixes its snapshot; the first then changes the document and
+            // commits; the second's write meets a change newer than its snapshot, a WriteConflict (a transient
+            // transaction error), and `withTransaction` runs it again. No step depends on timing: each waits for the
+            // other's signal (the timeouts only bound a broken run).
             async let second: Void = database.withTransaction { session in
-                await probe.waitUntil(timeout: 30) { $0.wrote.contains(.first) }
                 await probe.attempt(.second)
+                _ = try await counters.findOne(["_id": "hits"], session: session)
+                await probe.wrote(.second)
+                await probe.waitUntil(timeout: 60) { $0.wrote.contains(.first) }
                 do {
                     try await counters.updateOne(filter: ["_id": "hits"], update: ["$inc": ["n": 1]], session: session)
                 } catch {
@@ -89,6 +87,14 @@ struct TransactionTests {
                     throw error
                 }
             }
+            async let first: Void = {
+                await probe.waitUntil(timeout: 60) { $0.wrote.contains(.second) }
+                try await database.withTransaction { session in
+                    await probe.attempt(.first)
+                    try await counters.updateOne(filter: ["_id": "hits"], update: ["$inc": ["n": 1]], session: session)
+                }
+                await probe.wrote(.first)
+            }()
             _ = try await (first, second)
 
             let snapshot = await probe.snapshot
@@ -105,6 +111,7 @@ actor ConflictProbe {
 
     struct Snapshot {
         var attempts: [Writer: Int] = [:]
+        /// The second has read (its snapshot is fixed); the first has committed.
         var wrote: Set<Writer> = []
         var failedSecond = false
         var conflictCodes: [Int] = []
