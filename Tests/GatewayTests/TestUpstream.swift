@@ -14,6 +14,9 @@ final class TestUpstream: @unchecked Sendable {
     private var requests: [String: Int] = [:]
     private var openStreams = 0
     private var running: (group: ServiceGroup, task: Task<Void, any Error>)?
+    /// While stopped, a socket bound to the port but not listening: connecting is refused, as it should be, and the
+    /// port cannot be handed to another test's server meanwhile (tests run in parallel and bind ephemeral ports).
+    private var placeholder: Int32?
 
     init(name: String) {
         self.name = name
@@ -29,6 +32,7 @@ final class TestUpstream: @unchecked Sendable {
 
     /// Starts listening: on a new ephemeral port the first time, on the same port after ``stop()``.
     func start() async throws {
+        if let fd = lock.withLock({ defer { placeholder = nil }; return placeholder }) { close(fd) }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "upstream-\(name)")
         logger.logLevel = .warning
@@ -53,6 +57,22 @@ final class TestUpstream: @unchecked Sendable {
         guard let (group, task) = lock.withLock({ defer { running = nil }; return running }) else { return }
         await group.triggerGracefulShutdown()
         _ = try? await task.value
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return }
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if bound == 0 { lock.withLock { placeholder = fd } } else { close(fd) }
+    }
+
+    deinit {
+        if let placeholder { close(placeholder) }
     }
 
     private func count(_ path: String) {
