@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
 import ServiceSupport
 
 /// Forwards `/api/` requests to the upstream pool and streams the answers back.
@@ -92,10 +93,26 @@ struct APIProxy: Sendable {
         var headers = ProxyHeaders.clientResponse(from: upstream.headers)
         headers[ProxyHeaders.requestIDHeader] = requestID
         let upstreamBody = upstream.body
+        let isEventStream = upstream.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true
         let body = ResponseBody { writer in
             defer { lease.release() }
-            for try await chunk in upstreamBody {
-                try await writer.write(chunk)
+            guard isEventStream else {
+                for try await chunk in upstreamBody { try await writer.write(chunk) }
+                try await writer.finish(nil)
+                return
+            }
+            // An event stream never ends by itself, and the server drains open requests on SIGTERM: the gateway ends
+            // its streams when shutdown starts (the dashboard reconnects elsewhere), or it would wait for every one.
+            let (chunks, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
+            let pump = Task {
+                do { for try await chunk in upstreamBody { continuation.yield(chunk) } } catch {}
+                continuation.finish()
+            }
+            defer { pump.cancel() }
+            try await withGracefulShutdownHandler {
+                for await chunk in chunks { try await writer.write(chunk) }
+            } onGracefulShutdown: {
+                continuation.finish()
             }
             try await writer.finish(nil)
         }

@@ -165,6 +165,37 @@ struct ProxyTests {
         }
     }
 
+    @Test("graceful shutdown ends proxied event streams instead of waiting for them")
+    func shutdownEndsEventStreams() async throws {
+        let streamer = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let reader = ReaderBox()
+        let started = ContinuousClock.now
+        try await GatewayHarness.run { gateway in
+            reader.set(Task {
+                // Ten seconds of events: it ends sooner only if the gateway ends it.
+                let response = try await streamer.execute(HTTPClientRequest(url: gateway.baseURL + "/api/v1/stream?events=100"), timeout: .seconds(30))
+                var text = ""
+                for try await chunk in response.body { text += String(buffer: chunk) }
+                return text.components(separatedBy: "data: ").count - 1
+            })
+            #expect(await gateway.eventually { gateway.upstreams.contains { $0.activeStreams == 1 } })
+        }
+        // Leaving the harness shut the gateway down gracefully while the stream was open.
+        let events = try await reader.value()
+        let elapsed = ContinuousClock.now - started
+        try await streamer.shutdown()
+        #expect(elapsed < .seconds(8), "shutdown waited for the stream: \(elapsed)")
+        #expect(events >= 1 && events < 100, "\(events) events")
+    }
+
+    /// Hands the reading task out of the harness's sendable closure.
+    final class ReaderBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var task: Task<Int, any Error>?
+        func set(_ task: Task<Int, any Error>) { lock.withLock { self.task = task } }
+        func value() async throws -> Int { try await lock.withLock { task }!.value }
+    }
+
     @Test("/metrics counts upstream answers by upstream and status")
     func upstreamRequestMetrics() async throws {
         try await GatewayHarness.run { gateway in
