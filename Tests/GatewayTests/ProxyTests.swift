@@ -169,7 +169,6 @@ struct ProxyTests {
     func shutdownEndsEventStreams() async throws {
         let streamer = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         let reader = ReaderBox()
-        let started = ContinuousClock.now
         try await GatewayHarness.run { gateway in
             reader.set(Task {
                 // Ten seconds of events: it ends sooner only if the gateway ends it.
@@ -180,12 +179,11 @@ struct ProxyTests {
             })
             #expect(await gateway.eventually { gateway.upstreams.contains { $0.activeStreams == 1 } })
         }
-        // Leaving the harness shut the gateway down gracefully while the stream was open.
+        // Leaving the harness shut the gateway down gracefully while the stream was open; the upstreams are stopped
+        // only after that, so a gateway that waited for the stream would have passed on all 100 events.
         let events = try await reader.value()
-        let elapsed = ContinuousClock.now - started
         try await streamer.shutdown()
-        #expect(elapsed < .seconds(8), "shutdown waited for the stream: \(elapsed)")
-        #expect(events >= 1 && events < 100, "\(events) events")
+        #expect(events >= 1 && events < 100, "\(events) of 100 events: shutdown waited for the stream")
     }
 
     /// Hands the reading task out of the harness's sendable closure.
