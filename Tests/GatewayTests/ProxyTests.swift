@@ -129,7 +129,7 @@ struct ProxyTests {
     @Test("server-sent events arrive through the proxy as they are sent")
     func eventsStreamIncrementally() async throws {
         try await GatewayHarness.run { gateway in
-            let response = try await gateway.client.execute(HTTPClientRequest(url: gateway.baseURL + "/api/v1/stream"), timeout: .seconds(10))
+            let response = try await gateway.client.execute(HTTPClientRequest(url: gateway.baseURL + "/api/v1/stream"), timeout: .seconds(30))
             #expect(response.headers["content-type"] == ["text/event-stream"])
             var received = ""
             var arrivals: [ContinuousClock.Instant] = []
@@ -152,7 +152,7 @@ struct ProxyTests {
             let streamer = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
             let reading = Task {
                 // Ten seconds of events: the upstream stops early only if the gateway cancels it.
-                let response = try await streamer.execute(HTTPClientRequest(url: gateway.baseURL + "/api/v1/stream?events=100"), timeout: .seconds(10))
+                let response = try await streamer.execute(HTTPClientRequest(url: gateway.baseURL + "/api/v1/stream?events=100"), timeout: .seconds(30))
                 for try await _ in response.body { break }
             }
             _ = try await reading.value
