@@ -72,7 +72,7 @@ struct ChangeStreamTests {
             var received = 0
             for try await _ in stream { received += 1 }
             #expect(received == 0)
-            #expect(Date().timeIntervalSince(started) < 3)
+            #expect(Date().timeIntervalSince(started) < 10, "close() must end the wait, not the stream running dry")
         }
     }
 
