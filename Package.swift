@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", exact: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-algorithms.git", exact: "1.2.1"),
     ],
     targets: [
         // C libraries, touched only by the Kafka and Mongo wrapper modules.
@@ -45,7 +46,8 @@ let package = Package(
         .executableTarget(
             name: "APIServer",
             dependencies: ["Kafka", "Mongo", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
-                           .product(name: "CompressNIO", package: "compress-nio")],
+                           .product(name: "CompressNIO", package: "compress-nio"),
+                           .product(name: "Algorithms", package: "swift-algorithms")],
             path: "Services/api-server"
         ),
         .executableTarget(

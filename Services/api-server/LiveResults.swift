@@ -9,6 +9,9 @@ import ServiceLifecycle
 /// round trip. If the change stream fails, it refreshes every 2 s until the stream is back. Each stream client gets
 /// the newest snapshot only (older ones it has not taken yet are dropped), so a client that paces itself sees the
 /// changes coalesced, and a slow one never holds a queue of them.
+///
+/// A refresh reads only what is cheap on the local database: the totals, the newest predictions and the new accuracy
+/// points (index ranges). The word counts come from a ``WordCountBook`` kept current by their own change stream.
 actor LiveResults {
     private let repository: any ResultsRepository
     private let logger: Logger
@@ -18,6 +21,9 @@ actor LiveResults {
     /// (time, total reviews) samples for reviews per minute.
     private var history: [(Date, Int)] = []
     private let subscriberGauge = Gauge(label: "api_stream_subscribers")
+    private var book = WordCountBook()
+    /// The book's revision the current snapshot's words were taken at.
+    private var wordsRevision = -1
 
     init(repository: any ResultsRepository, logger: Logger) {
         self.repository = repository
@@ -30,29 +36,69 @@ actor LiveResults {
     /// The hot lists as JSON, encoded once per change rather than once per GET.
     func currentJSON() -> EncodedResults? { encoded }
 
+    /// The `limit` most frequent words from memory; nil until the word counts have been read.
+    func topWords(_ limit: Int) -> [WordCountEntry]? {
+        book.isLoaded ? book.top(limit) : nil
+    }
+
     /// Reads the hot results, stores them and pushes what changed to subscribers.
     func refresh() async throws {
-        async let words = repository.topWords(limit: ResultsSnapshot.size)
+        let totals = try await repository.totals()
         async let predictions = repository.recentPredictions(limit: ResultsSnapshot.size)
-        async let accuracy = repository.recentAccuracy(limit: ResultsSnapshot.size)
-        async let totals = repository.totals()
-        let read = try await (words, predictions, accuracy, totals)
+        // Fewer reviews than before means the results were reset: read the accuracy points afresh.
+        let known = totals.reviews >= (snapshot?.summary.reviews ?? 0) ? snapshot?.accuracy ?? [] : []
+        async let accuracy = nextAccuracy(known: known)
+        let revision = book.revision
+        let words = book.isLoaded ? book.top(ResultsSnapshot.size) : try await repository.topWords(limit: ResultsSnapshot.size)
+        let read = try await (predictions, accuracy)
         let now = Date()
-        history.append((now, read.3.reviews))
+        history.append((now, totals.reviews))
         history.removeAll { now.timeIntervalSince($0.0) > 65 }
         let perMinute = history.first.map { first -> Double in
             let span = now.timeIntervalSince(first.0)
-            return span >= 1 ? Double(read.3.reviews - first.1) * 60 / span : 0
+            return span >= 1 ? Double(totals.reviews - first.1) * 60 / span : 0
         } ?? 0
-        let next = ResultsSnapshot(
-            words: read.0, predictions: read.1, accuracy: read.2,
+        // The book may have moved on while the reads ran; words from an older revision are still correct, only older.
+        wordsRevision = book.isLoaded ? revision : -1
+        publish(ResultsSnapshot(
+            words: words, predictions: read.0, accuracy: read.1,
             summary: Summary(
-                reviews: read.3.reviews, correct: read.3.correct,
-                accuracy: read.3.reviews > 0 ? Double(read.3.correct) / Double(read.3.reviews) : nil,
-                modelVersion: read.3.modelVersion, reviewsPerMinute: (perMinute * 10).rounded() / 10,
-                distinctWords: read.3.distinctWords, deadLettered: read.3.deadLettered
+                reviews: totals.reviews, correct: totals.correct,
+                accuracy: totals.reviews > 0 ? Double(totals.correct) / Double(totals.reviews) : nil,
+                modelVersion: totals.modelVersion, reviewsPerMinute: (perMinute * 10).rounded() / 10,
+                distinctWords: totals.distinctWords, deadLettered: totals.deadLettered
             )
-        )
+        ))
+    }
+
+    /// The newest accuracy points: the known ones plus those written since (an index range), or all of the newest
+    /// when none are known yet.
+    private func nextAccuracy(known: [AccuracyPoint]) async throws -> [AccuracyPoint] {
+        guard let newest = known.first else { return try await repository.recentAccuracy(limit: ResultsSnapshot.size) }
+        let fresh = try await repository.accuracy(after: newest._id)
+        return fresh.isEmpty ? known : Array((fresh + known).prefix(ResultsSnapshot.size))
+    }
+
+    /// Replaces the word counts with a full read.
+    func loadWords(_ entries: [(String, Int)]) {
+        book.load(entries)
+        publishWords()
+    }
+
+    /// Records a word's new count; returns whether it changed anything.
+    func applyWord(_ word: String, count: Int) -> Bool {
+        book.apply(word: word, count: count)
+    }
+
+    /// Pushes the top words if the book changed since the snapshot took them.
+    func publishWords() {
+        guard var next = snapshot, book.isLoaded, book.revision != wordsRevision else { return }
+        wordsRevision = book.revision
+        next.words = book.top(ResultsSnapshot.size)
+        publish(next)
+    }
+
+    private func publish(_ next: ResultsSnapshot) {
         guard next != snapshot else { return }
         snapshot = next
         encoded = EncodedResults(next)
@@ -88,11 +134,43 @@ struct LiveResultsService: Service {
     let logger: Logger
 
     func run() async throws {
-        // The change stream blocks until the next commit, so shutdown cancels it rather than waiting.
+        // The change streams block until the next commit, so shutdown cancels them rather than waiting.
         try? await cancelWhenGracefulShutdown {
-            await follow()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await follow() }
+                group.addTask { await followWords() }
+            }
         }
         await live.finishAll()
+    }
+
+    /// Keeps the word counts in memory: opens their change stream, reads them all, then applies each change and pushes
+    /// the top words (at most every 50 ms, so a batch's thousand word changes make a few pushes, not a thousand).
+    private func followWords() async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let changes = try await repository.wordCountChanges()
+                await live.loadWords(try await repository.allWordCounts())
+                let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+                let publisher = Task {
+                    for await _ in signals {
+                        await live.publishWords()
+                        try? await Task.sleep(for: .milliseconds(50))
+                    }
+                }
+                defer {
+                    signal.finish()
+                    publisher.cancel()
+                }
+                for try await (word, count) in changes where await live.applyWord(word, count: count) {
+                    signal.yield()
+                }
+                if !Task.isCancelled { logger.info("word counts were reset; reading them again") }
+            } catch {
+                logger.warning("word count change stream failed; reading the counts again in 2 s", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
     }
 
     private func follow() async {

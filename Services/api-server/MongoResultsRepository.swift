@@ -28,10 +28,63 @@ struct MongoResultsRepository: ResultsRepository {
     func recentAccuracy(limit: Int) async throws -> [AccuracyPoint] {
         try await database.collection(ResultCollections.accuracy)
             .find([:], sort: ["_id": -1], limit: limit)
-            .compactMap { document in
-                guard let total = document["_id"]?.intValue, let value = document["value"]?.doubleValue else { return nil }
-                return AccuracyPoint(_id: total, value: value)
+            .compactMap(Self.accuracyPoint(from:))
+    }
+
+    /// Points the processor wrote with their total in the indexed `reviews` field (points written before that field
+    /// existed are only read by ``recentAccuracy(limit:)``).
+    func accuracy(after total: Int) async throws -> [AccuracyPoint] {
+        try await database.collection(ResultCollections.accuracy)
+            .find(["reviews": ["$gt": .int64(Int64(total))]], sort: ["reviews": -1], limit: ResultsSnapshot.size)
+            .compactMap(Self.accuracyPoint(from:))
+    }
+
+    func allWordCounts() async throws -> [(String, Int)] {
+        try await database.collection(ResultCollections.wordCount).find([:]).compactMap { document in
+            guard let word = document["_id"]?.stringValue, let count = document["count"]?.intValue else { return nil }
+            return (word, count)
+        }
+    }
+
+    func wordCountChanges() async throws -> AsyncThrowingStream<(String, Int), Error> {
+        let changes = database.collection(ResultCollections.wordCount).watch(fullDocument: .default)
+        try await changes.waitUntilOpen()
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await event in changes {
+                        switch event["operationType"]?.stringValue {
+                        case "insert", "replace":
+                            if let document = event["fullDocument"]?.documentValue, let word = document["_id"]?.stringValue,
+                               let count = document["count"]?.intValue {
+                                continuation.yield((word, count))
+                            }
+                        case "update":
+                            if let word = event["documentKey"]?.documentValue?["_id"]?.stringValue,
+                               let count = event["updateDescription"]?.documentValue?["updatedFields"]?.documentValue?["count"]?.intValue {
+                                continuation.yield((word, count))
+                            }
+                        default:
+                            // delete, drop, rename, invalidate: counts went down or away; the caller reads them again.
+                            continuation.finish()
+                            return
+                        }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
             }
+            continuation.onTermination = { _ in
+                task.cancel()
+                changes.close()
+            }
+        }
+    }
+
+    static func accuracyPoint(from document: BSONDocument) -> AccuracyPoint? {
+        guard let total = document["_id"]?.intValue, let value = document["value"]?.doubleValue else { return nil }
+        return AccuracyPoint(_id: total, value: value)
     }
 
     func totals() async throws -> ResultTotals {

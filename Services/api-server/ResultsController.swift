@@ -14,7 +14,7 @@ struct ResultsController<Repository: ResultsRepository>: Sendable {
         router.get("/api/results/wordcount") { request, _ -> Response in
             let limit = try Self.limit(request, default: 100, max: 10_000)
             if limit == ResultsSnapshot.size, let cached = await live.currentJSON() { return EncodedResults.response(cached.words) }
-            if limit < ResultsSnapshot.size, let snapshot = await live.current() { return Self.json(snapshot.words.prefix(limit)) }
+            if let words = await live.topWords(limit) { return Self.json(words) }
             return Self.json(try await repository.topWords(limit: limit))
         }
         router.get("/api/results/sentiment") { request, _ -> Response in

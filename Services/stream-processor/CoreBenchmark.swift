@@ -8,6 +8,7 @@ struct CoreBenchmark {
     let reviewsFile: String
     let modelFile: String
     let batchSize: Int
+    var passes = 5
 
     func run() throws {
         let model = try SentimentModel(contentsOf: URL(fileURLWithPath: modelFile))
@@ -18,17 +19,21 @@ struct CoreBenchmark {
             let value = ReviewMessage(id: String(index), reviewText: object["reviewText"] as? String ?? "", overall: (object["overall"] as? NSNumber)?.doubleValue ?? 0).encoded()
             return KafkaConsumerMessage(topic: "bench", partition: 0, offset: Int64(index), key: nil, value: value, headers: [], timestamp: nil)
         }
-        let tokenizer = Tokenizer(), validator = ReviewValidator(), rule = LabelRule()
-        var counted = 0
+        let validator = ReviewValidator(), rule = LabelRule()
+        var counted = 0, seconds = Double.infinity
         let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for start in stride(from: 0, to: messages.count, by: batchSize) {
-                let batch = MicroBatch(messages: Array(messages[start..<min(start + batchSize, messages.count)]),
-                                       model: model, tokenizer: tokenizer, validator: validator, labelRule: rule)
-                counted += batch.wordCounts.count > 0 ? batch.reviews.count : 0
+        // The fastest of several passes, as the reference reports it, so a busy moment of the machine does not count.
+        for _ in 0..<passes {
+            counted = 0
+            let elapsed = clock.measure {
+                for start in stride(from: 0, to: messages.count, by: batchSize) {
+                    let batch = MicroBatch(messages: Array(messages[start..<min(start + batchSize, messages.count)]),
+                                           model: model, validator: validator, labelRule: rule)
+                    counted += batch.wordCounts.count > 0 ? batch.reviews.count : 0
+                }
             }
+            seconds = min(seconds, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(#"{"reviews": \#(messages.count), "counted": \#(counted), "seconds": \#(seconds), "reviewsPerSecond": \#(Double(messages.count) / seconds)}"#)
+        print(#"{"reviews": \#(messages.count), "counted": \#(counted), "passes": \#(passes), "seconds": \#(seconds), "reviewsPerSecond": \#(Double(messages.count) / seconds)}"#)
     }
 }

@@ -18,7 +18,6 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     private let deadLetters: DeadLetterPublisher
     private let logger: Logger
     private let metrics = ProcessorMetrics()
-    private let tokenizer = Tokenizer()
     private let validator = ReviewValidator()
     private let labelRule: LabelRule
     private let state = ProcessorState()
@@ -72,7 +71,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
             }
             var batch: MicroBatch?
             if !messages.isEmpty, let model = models.current {
-                batch = MicroBatch(messages: messages, model: model, tokenizer: tokenizer, validator: validator, labelRule: labelRule)
+                batch = MicroBatch(messages: messages, model: model, validator: validator, labelRule: labelRule)
             }
             if let previous = writing {
                 let outcome = await previous.task.value

@@ -33,15 +33,23 @@ public struct HashingVectorizer: Sendable {
 
     /// The hashed n-gram counts of a review; they depend only on ``parameters``, so training computes them once.
     public static func counts(text: String, summary: String, parameters: VectorizerParameters) -> TermCounts {
+        counts(text: text, summary: summary, parameters: parameters) { _, _ in }
+    }
+
+    /// ``counts(text:summary:parameters:)``, also calling `word` with every token of the text that is not one of
+    /// ``StopWords/english`` (its UTF-8 bytes, valid only during the call, and its token hash), so a caller can count
+    /// words from the same scan.
+    static func counts(text: String, summary: String, parameters: VectorizerParameters,
+                       word: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) -> TermCounts {
         var counts = TermCounts()
         var hits: [Int32] = []
         hits.reserveCapacity(128)
         let mask = UInt64(parameters.bucketCount - 1)
-        collect(text, namespace: 0, parameters: parameters, mask: mask, into: &hits)
+        collect(text, namespace: 0, parameters: parameters, mask: mask, into: &hits, word: word)
         (counts.textBuckets, counts.textCounts) = TermCounts.runLengths(&hits)
         if parameters.summaryWeight > 0 && !summary.isEmpty {
             hits.removeAll(keepingCapacity: true)
-            collect(summary, namespace: 1, parameters: parameters, mask: mask, into: &hits)
+            collect(summary, namespace: 1, parameters: parameters, mask: mask, into: &hits) { _, _ in }
             (counts.summaryBuckets, counts.summaryCounts) = TermCounts.runLengths(&hits)
         }
         return counts
@@ -61,6 +69,66 @@ public struct HashingVectorizer: Sendable {
 
     public func transform(text: String, summary: String = "") -> SparseVector {
         transform(counts(text: text, summary: summary))
+    }
+
+    /// `weights · transform(counts(text:summary:))` without building the vector or sorting the n-grams: the linear
+    /// model's prediction path, which the stream processor runs for every review. `word` sees every token of the text
+    /// as in ``counts(text:summary:parameters:word:)``.
+    /// `table` holds each bucket's IDF and weight side by side: the lookups miss the cache, and this way each bucket
+    /// costs one miss instead of two.
+    func dot(text: String, summary: String, table: BucketTable,
+             word: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) -> Double {
+        var hits: [Int32] = []
+        hits.reserveCapacity(256)
+        let mask = UInt64(parameters.bucketCount - 1)
+        Self.collect(text, namespace: 0, parameters: parameters, mask: mask, into: &hits, word: word)
+        var sum = weightedDot(hits, scale: 1, table: table)
+        if parameters.summaryWeight > 0 && !summary.isEmpty {
+            hits.removeAll(keepingCapacity: true)
+            Self.collect(summary, namespace: 1, parameters: parameters, mask: mask, into: &hits) { _, _ in }
+            sum += weightedDot(hits, scale: parameters.summaryWeight, table: table)
+        }
+        return sum
+    }
+
+    /// The dot product of one namespace's L2-normalised TF-IDF vector (from its unsorted bucket hits) with `weights`.
+    /// Hits are tallied in an open-addressing table on the stack instead of sorted.
+    private func weightedDot(_ hits: [Int32], scale: Double, table lookup: BucketTable) -> Double {
+        guard !hits.isEmpty else { return 0 }
+        var capacity = 64
+        while capacity < hits.count * 2 { capacity <<= 1 }
+        let slotMask = capacity - 1, sublinear = parameters.sublinearTF
+        return withUnsafeTemporaryAllocation(of: (bucket: Int32, count: Int32).self, capacity: capacity) { table in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: hits.count) { used in
+                table.initialize(repeating: (-1, 0))
+                var distinct = 0
+                for hit in hits {
+                    var slot = Int(truncatingIfNeeded: UInt32(bitPattern: hit) &* 0x9E37_79B1) & slotMask
+                    while table[slot].bucket != hit && table[slot].bucket != -1 { slot = (slot + 1) & slotMask }
+                    if table[slot].bucket == -1 {
+                        table[slot].bucket = hit
+                        used[distinct] = slot
+                        distinct += 1
+                    }
+                    table[slot].count += 1
+                }
+                // The lookups below miss the cache; a loop without data-dependent branches lets them overlap.
+                var dot = 0.0, squares = 0.0
+                do {
+                    let idfAndWeights = lookup.entries
+                    for k in 0..<distinct {
+                        let entry = table[used[k]]
+                        let pair = idfAndWeights[Int(entry.bucket)], count = Double(entry.count)
+                        let tf = sublinear && entry.count > 1 ? 1 + log(count) : count
+                        // Rounded to Float as ``transform(_:)`` stores it, so both paths score alike.
+                        let value = Double(Float(tf * Double(pair.x)))
+                        dot += value * Double(pair.y)
+                        squares += value * value
+                    }
+                }
+                return squares > 0 ? dot * scale / squares.squareRoot() : 0
+            }
+        }
     }
 
     private func weighted(_ buckets: [Int32], _ counts: [Float], scale: Double) -> SparseVector {
@@ -124,15 +192,16 @@ public struct HashingVectorizer: Sendable {
         "shouldnt", "havent", "hasnt", "hadnt", "aint",
     ])
 
-    private static func hashes(of words: Set<String>) -> Set<UInt64> {
-        Set(words.map { word in
+    private static func hashes(of words: Set<String>) -> MixedHashSet {
+        MixedHashSet(words.map { word in
             var word = word
             return word.withUTF8 { tokenHash($0) }
         })
     }
 
+    @inline(__always)
     private static func collect(_ text: String, namespace: Int, parameters: VectorizerParameters, mask: UInt64,
-                                into hits: inout [Int32]) {
+                                into hits: inout [Int32], word: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
         let seeds = namespaceSeeds[namespace]
         let ngramMax = parameters.ngramMax, dropStopWords = parameters.removeStopWords
         let markNegation = parameters.markNegation
@@ -140,7 +209,11 @@ public struct HashingVectorizer: Sendable {
         var negated = false
         TokenScanner.forEachToken(in: text) { bytes, clauseBreak in
             let plain = tokenHash(bytes)
-            if dropStopWords && stopWordHashes.contains(plain) { return }
+            if stopWordHashes.contains(plain) {
+                if dropStopWords { return }
+            } else {
+                word(bytes, plain)
+            }
             if clauseBreak { negated = false }
             let hash = negated ? mix(plain ^ negationSalt) : plain
             hits.append(Int32(truncatingIfNeeded: mix(hash ^ seeds.unigram) & mask))

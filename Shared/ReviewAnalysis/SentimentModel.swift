@@ -5,6 +5,8 @@ public struct SentimentModel: Sendable {
     private let file: ModelFile
     public let vectorizer: HashingVectorizer
     public let classifier: SentimentClassifier
+    /// For a linear classifier: the IDF and weight of each bucket side by side, the prediction path's lookup table.
+    private let table: BucketTable?
     /// Model version id: creation time plus a hash of the fitted parameters.
     public var version: String { file.version }
     public let createdAt: Date
@@ -48,6 +50,12 @@ public struct SentimentModel: Sendable {
         self.vectorizer = HashingVectorizer(parameters: parameters, idf: idf, documentCount: file.vectorizer.documentCount)
         self.classifier = classifier
         self.createdAt = createdAt
+        self.table = Self.lookupTable(vectorizer, classifier)
+    }
+
+    private static func lookupTable(_ vectorizer: HashingVectorizer, _ classifier: SentimentClassifier) -> BucketTable? {
+        guard case .linear(let model) = classifier else { return nil }
+        return BucketTable(idf: vectorizer.idf, weights: model.weights)
     }
 
     public init(contentsOf url: URL) throws {
@@ -88,20 +96,24 @@ public struct SentimentModel: Sendable {
         self.vectorizer = vectorizer
         self.classifier = classifier
         self.createdAt = created
+        self.table = Self.lookupTable(vectorizer, classifier)
     }
 
-    private init(file: ModelFile, vectorizer: HashingVectorizer, classifier: SentimentClassifier, createdAt: Date) {
+    private init(file: ModelFile, vectorizer: HashingVectorizer, classifier: SentimentClassifier, createdAt: Date,
+                 table: BucketTable?) {
         self.file = file
         self.vectorizer = vectorizer
         self.classifier = classifier
         self.createdAt = createdAt
+        self.table = table
     }
 
     /// The same model with other metrics recorded (the trainer adds held-out scores after the fit).
     public func with(metrics: TrainingReport) -> SentimentModel {
         var file = self.file
         file.metrics = metrics
-        return SentimentModel(file: file, vectorizer: vectorizer, classifier: classifier, createdAt: createdAt)
+        return SentimentModel(file: file, vectorizer: vectorizer, classifier: classifier, createdAt: createdAt,
+                              table: table)
     }
 
     /// The model file: JSON with sorted keys; decoding it and encoding again gives the same bytes.
@@ -116,8 +128,25 @@ public struct SentimentModel: Sendable {
 
     /// Sentiment of a review's text and title; the title sharpens the prediction when the model was trained with titles.
     public func predict(_ text: String, summary: String) -> SentimentPrediction {
-        SentimentPrediction(probability: classifier.probability(vectorizer.transform(text: text, summary: summary)),
-                            threshold: file.classifier.threshold)
+        predict(text, summary: summary) { _, _ in }
+    }
+
+    /// ``predict(_:summary:)`` that also adds the text's words to `words` — exactly the tokens a default
+    /// ``Tokenizer`` returns — from the same scan of the text. The stream processor calls this for every review.
+    public func predict(_ text: String, summary: String, countingWordsInto words: inout WordTally) -> SentimentPrediction {
+        predict(text, summary: summary) { bytes, hash in words.add(bytes, hash: hash) }
+    }
+
+    @inline(__always)
+    private func predict(_ text: String, summary: String, word: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) -> SentimentPrediction {
+        let probability = switch classifier {
+        case .linear(let model):
+            LogisticRegression.sigmoid(model.bias + vectorizer.dot(text: text, summary: summary, table: table!, word: word))
+        case .forest(let model):
+            model.probability(vectorizer.transform(
+                HashingVectorizer.counts(text: text, summary: summary, parameters: vectorizer.parameters, word: word)))
+        }
+        return SentimentPrediction(probability: probability, threshold: file.classifier.threshold)
     }
 
     private static func decodeTree(_ tree: ModelFile.Tree, bucketCount: Int, index: Int) throws -> DecisionTree {

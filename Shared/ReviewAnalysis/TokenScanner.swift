@@ -17,6 +17,7 @@ enum TokenScanner {
         var text = text
         text.withUTF8 { bytes in
             var token = TokenBuffer()
+            defer { token.deallocate() }
             var index = 0
             let count = bytes.count
             while index < count {
@@ -90,38 +91,58 @@ enum TokenScanner {
     }
 }
 
-/// The token being built by ``TokenScanner``.
+/// The token being built by ``TokenScanner``: bytes in a buffer it owns (not an `Array`, whose uniqueness and
+/// capacity checks on every appended byte were a tenth of the stream processor's analysis time).
 private struct TokenBuffer {
-    var bytes: [UInt8] = []
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity = 64
+    private var count = 0
     var hasNonASCII = false
     var pendingApostrophe = false
     /// Clause punctuation seen since the last emitted token.
     var clauseBreak = false
 
-    init() { bytes.reserveCapacity(64) }
+    init() { storage = .allocate(capacity: capacity) }
+
+    func deallocate() { storage.deallocate() }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(to: capacity * 2) }
+        storage[count] = byte
+        count += 1
+    }
+
+    private mutating func grow(to newCapacity: Int) {
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: storage, count: count)
+        storage.deallocate()
+        storage = bigger
+        capacity = newCapacity
+    }
 
     @inline(__always)
     mutating func appendWordByte(_ byte: UInt8) {
         if pendingApostrophe {
-            bytes.append(0x27)
+            append(0x27)
             pendingApostrophe = false
         }
-        bytes.append(byte)
+        append(byte)
     }
 
     mutating func appendWordScalar(_ scalar: Unicode.Scalar) {
         if pendingApostrophe {
-            bytes.append(0x27)
+            append(0x27)
             pendingApostrophe = false
         }
         hasNonASCII = true
-        bytes.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+        for byte in scalar.properties.lowercaseMapping.utf8 { append(byte) }
     }
 
     /// Records an apostrophe; returns false when it cannot be inside a word (no word before it, or a second one).
     @inline(__always)
     mutating func apostrophe() -> Bool {
-        if bytes.isEmpty || pendingApostrophe { return false }
+        if count == 0 || pendingApostrophe { return false }
         pendingApostrophe = true
         return true
     }
@@ -130,18 +151,18 @@ private struct TokenBuffer {
     @inline(__always)
     mutating func finish(_ body: (UnsafeBufferPointer<UInt8>, Bool) -> Void) {
         pendingApostrophe = false
-        let count = bytes.count
-        if count >= 2 && bytes[count - 1] == 0x73 && bytes[count - 2] == 0x27 { bytes.removeLast(2) }
-        if !bytes.isEmpty {
+        if count >= 2 && storage[count - 1] == 0x73 && storage[count - 2] == 0x27 { count -= 2 }
+        if count > 0 {
+            let bytes = UnsafeBufferPointer(start: storage, count: count)
             if hasNonASCII {
                 var normalized = String(decoding: bytes, as: UTF8.self).precomposedStringWithCanonicalMapping
                 normalized.withUTF8 { body($0, clauseBreak) }
             } else {
-                bytes.withUnsafeBufferPointer { body($0, clauseBreak) }
+                body(bytes, clauseBreak)
             }
             clauseBreak = false
         }
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
         hasNonASCII = false
     }
 }

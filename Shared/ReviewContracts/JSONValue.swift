@@ -1,14 +1,21 @@
 /// Any JSON value, so validation can tell a missing field from a field of the wrong type.
-enum JSONValue: Decodable, Equatable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+///
+/// Numbers are always `Double` (as in JavaScript): integers are exact up to 2^53.
+enum JSONValue: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+}
 
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
+/// Why a text is not JSON: a short human-readable reason with the byte offset,
+/// e.g. "unexpected character '}' at byte 17".
+struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
+    let description: String
+
+    init(description: String) {
+        self.description = description
     }
 }

@@ -88,17 +88,17 @@ public struct ReviewValidator: Sendable {
     }
 
     private func jsonObject(_ bytes: some Collection<UInt8>) -> Result<[String: JSONValue], ReviewRejection> {
-        let data = Data(bytes)
-        guard String(validating: data, as: UTF8.self) != nil else { return .failure(.invalidUTF8) }
-        let parsed: JSONValue
-        do {
-            parsed = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch DecodingError.dataCorrupted(let context) {
-            return .failure(.invalidJSON(context.underlyingError.map { "\($0)" } ?? context.debugDescription))
-        } catch {
-            return .failure(.invalidJSON("\(error)"))
+        let array = bytes as? [UInt8] ?? Array(bytes)
+        return array.withUnsafeBufferPointer { buffer in
+            guard String(validating: buffer, as: UTF8.self) != nil else { return .failure(.invalidUTF8) }
+            let parsed: JSONValue
+            do {
+                parsed = try JSONParser.parse(buffer)
+            } catch {
+                return .failure(.invalidJSON("\(error)"))
+            }
+            guard case .object(let object) = parsed else { return .failure(.notAnObject) }
+            return .success(object)
         }
-        guard case .object(let object) = parsed else { return .failure(.notAnObject) }
-        return .success(object)
     }
 }

@@ -15,7 +15,7 @@ struct MicroBatchTests {
     }
 
     static func batch(_ messages: [KafkaConsumerMessage]) -> MicroBatch {
-        MicroBatch(messages: messages, model: model, tokenizer: Tokenizer(), validator: ReviewValidator(), labelRule: LabelRule())
+        MicroBatch(messages: messages, model: model, validator: ReviewValidator(), labelRule: LabelRule())
     }
 
     @Test func validReviewsAreAnalysedAndInvalidOnesBecomeDeadLetters() {
@@ -52,5 +52,9 @@ struct MicroBatchTests {
         #expect(fresh.nextOffsets == [p0: 8])
         #expect(batch.unseen(storedNext: [p0: 8, p2: 1]).nextOffsets.isEmpty)
         #expect(batch.unseen(storedNext: [:]).messageCount == 4)
+        // Word counts follow the reviews that remain.
+        #expect(batch.wordCounts == ["soft": 1, "itchy": 1, "warm": 1])
+        #expect(batch.unseen(storedNext: [p0: 6]).wordCounts == ["itchy": 1, "warm": 1])
+        #expect(batch.unseen(storedNext: [:]).wordCounts == batch.wordCounts)
     }
 }

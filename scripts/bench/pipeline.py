@@ -45,19 +45,23 @@ def train_reference(reviews, out):
     joblib.dump(pipeline, out)
 
 
-def reference_core(reviews, model_path, batch):
-    """Parse, validate, tokenize, count and predict, batch by batch, as the reference pipeline does."""
+def reference_core(reviews, model_path, batch, passes=5):
+    """Parse, validate, tokenize, count and predict, batch by batch, as the reference pipeline does; the fastest of
+    `passes` passes, as ours reports it."""
     model = joblib.load(model_path)
     raw = [json.dumps({"id": str(i), "reviewText": r["reviewText"], "overall": r["overall"]}).encode() for i, r in enumerate(reviews)]
-    started = time.perf_counter()
-    words = Counter()
-    for start in range(0, len(raw), batch):
-        parsed = [json.loads(v) for v in raw[start:start + batch]]
-        texts = [p["reviewText"] for p in parsed if isinstance(p.get("reviewText"), str) and 1 <= p["overall"] <= 5]
-        for text in texts:
-            words.update(tokens(text))
-        model.predict_proba(texts)
-    return len(raw) / (time.perf_counter() - started)
+    best = float("inf")
+    for _ in range(passes):
+        started = time.perf_counter()
+        words = Counter()
+        for start in range(0, len(raw), batch):
+            parsed = [json.loads(v) for v in raw[start:start + batch]]
+            texts = [p["reviewText"] for p in parsed if isinstance(p.get("reviewText"), str) and 1 <= p["overall"] <= 5]
+            for text in texts:
+                words.update(tokens(text))
+            model.predict_proba(texts)
+        best = min(best, time.perf_counter() - started)
+    return len(raw) / best
 
 
 def produce(brokers, topic, reviews, partitions):
