@@ -37,6 +37,20 @@ struct MicroBatchTests {
         #expect(batch.wordCounts == ["love": 2, "dress": 1, "terrible": 1, "fabric": 1, "returned": 1])
     }
 
+    @Test func theTitleInformsThePredictionButNotTheWordCount() {
+        let text = "It arrived on time and the size is as described"
+        let batch = Self.batch([
+            Self.message(#"{"id": "t1", "reviewText": "\#(text)", "overall": 2, "summary": "Awful, cheap and itchy"}"#, offset: 0),
+            Self.message(#"{"id": "t2", "reviewText": "\#(text)", "overall": 2}"#, offset: 1),
+        ])
+        #expect(batch.reviews.map(\.prediction) == [
+            Self.model.predict(text, summary: "Awful, cheap and itchy"), Self.model.predict(text, summary: ""),
+        ])
+        // The test model is trained with titles, so the title must move the probability.
+        #expect(batch.reviews[0].prediction.probability < batch.reviews[1].prediction.probability)
+        #expect(batch.wordCounts["itchy"] == nil && batch.wordCounts["arrived"] == 2)
+    }
+
     @Test func messagesBelowTheStoredOffsetsAreDroppedAsAlreadyCounted() {
         let batch = Self.batch([
             Self.message(#"{"reviewText": "soft", "overall": 5}"#, offset: 5),
