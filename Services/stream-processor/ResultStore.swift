@@ -24,6 +24,20 @@ struct ResultStore: Sendable {
         /// Offsets now stored for the partitions written.
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
         var roundTrips = 0
+        /// How long each database step took, in order (for the debug log: where a slow batch spends its time).
+        var steps: [(String, Duration)] = []
+        private var lastMark = ContinuousClock.now
+
+        /// Records the time since the previous step as `step`'s.
+        mutating func lap(_ step: String) {
+            let now = ContinuousClock.now
+            steps.append((step, now - lastMark))
+            lastMark = now
+        }
+
+        var stepSummary: String {
+            steps.map { "\($0.0)=\(Int(($0.1 / .milliseconds(1)).rounded()))ms" }.joined(separator: " ")
+        }
     }
 
     /// Indexes the readers need; safe to call on every start.
@@ -47,14 +61,17 @@ struct ResultStore: Sendable {
     }
 
     func write(_ batch: MicroBatch) async throws -> Outcome {
+        var outcome: Outcome
         do {
-            return try await write(batch, replaceExisting: false)
+            outcome = try await write(batch, replaceExisting: false)
         } catch let error as MongoError {
             // A review id seen before (a client re-sent an id): replace instead of insert. Rare, so the common path
             // keeps the fast insert.
             guard case .server(let code, _, _) = error, code == 11000 else { throw error }
-            return try await write(batch, replaceExisting: true)
+            outcome = try await write(batch, replaceExisting: true)
         }
+        outcome.lap("commit")
+        return outcome
     }
 
     private func write(_ batch: MicroBatch, replaceExisting: Bool) async throws -> Outcome {
@@ -65,6 +82,7 @@ struct ResultStore: Sendable {
                 ["_id": ["$in": .array(partitions.map { .string(Self.offsetID($0)) })]], session: session
             )
             outcome.roundTrips += 1
+            outcome.lap("offsets")
             let fresh = batch.unseen(storedNext: Self.offsets(from: stored))
             outcome.skipped = batch.messageCount - fresh.messageCount
             guard !fresh.nextOffsets.isEmpty else { return outcome }
@@ -81,6 +99,7 @@ struct ResultStore: Sendable {
                 )
                 newWords = result.upsertedCount
                 outcome.roundTrips += 1
+                outcome.lap("wordcount")
             }
 
             outcome.counted = fresh.reviews.count
@@ -101,6 +120,7 @@ struct ResultStore: Sendable {
                 "new": true, "upsert": true,
             ], session: session)
             outcome.roundTrips += 1
+            outcome.lap("totals")
             let totals = reply["value"]?.documentValue
             let total = totals?["count"]?.intValue ?? outcome.counted
             let correct = totals?["correct"]?.intValue ?? outcome.correct
@@ -121,6 +141,7 @@ struct ResultStore: Sendable {
                 } else {
                     try await sentiment.insertMany(documents, ordered: false, session: session)
                 }
+                outcome.lap("sentiment")
                 try await database.collection(ResultCollections.accuracy).insertOne([
                     "_id": .int64(Int64(total)),
                     // The total again, in an indexed field: readers fetch the points after the newest they know by a
@@ -130,6 +151,7 @@ struct ResultStore: Sendable {
                     "correct": .int64(Int64(correct)),
                     "at": .date(now),
                 ], session: session)
+                outcome.lap("accuracy")
                 outcome.roundTrips += 2
             }
 
@@ -146,6 +168,7 @@ struct ResultStore: Sendable {
                 },
                 ordered: false, session: session
             )
+            outcome.lap("store-offsets")
             outcome.roundTrips += 2  // the offsets write and the commit
             outcome.nextOffsets = fresh.nextOffsets
             return outcome

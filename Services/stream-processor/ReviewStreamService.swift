@@ -118,6 +118,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
         logger.debug("batch written", metadata: [
             "messages": "\(batch.messageCount)", "counted": "\(outcome.counted)", "dlq": "\(outcome.deadLettered)",
             "skipped": "\(outcome.skipped)", "roundTrips": "\(outcome.roundTrips)", "total": "\(outcome.totalReviews ?? -1)",
+            "db": "\(outcome.stepSummary)",
         ])
     }
 
