@@ -49,7 +49,9 @@ start_service() {
     log "$name already running (pid $(cat "$pidfile"))"
     return
   fi
-  nohup "$@" >>"$STACK_DIR/logs/$name.log" 2>&1 &
+  # Services run a little below normal priority (SERVICE_NICE, default 5) so that on a small machine the local
+  # database, single-threaded and the system's bottleneck, gets the CPU when both want it (BENCHMARKS.md).
+  nohup nice -n "${SERVICE_NICE:-5}" "$@" >>"$STACK_DIR/logs/$name.log" 2>&1 &
   echo $! >"$pidfile"
 }
 

@@ -60,7 +60,10 @@ final class ReviewStreamService: Service, @unchecked Sendable {
         while !state.stopRequested || writing != nil {
             var messages: [KafkaConsumerMessage] = []
             if !state.stopRequested {
-                messages = try await consumer.poll(maxMessages: configuration.batchSize, timeout: configuration.batchTimeout)
+                // With a write in flight, the loop below keeps collecting until it is done; waiting the whole batch
+                // timeout first would hold the next batch back whenever a write is quicker than that.
+                let timeout = writing == nil ? configuration.batchTimeout : min(configuration.batchTimeout, .milliseconds(20))
+                messages = try await consumer.poll(maxMessages: configuration.batchSize, timeout: timeout)
                 while let current = writing, !current.done.isSet, messages.count < configuration.maxBatchSize, !state.stopRequested {
                     let more = try await consumer.poll(
                         maxMessages: min(configuration.batchSize, configuration.maxBatchSize - messages.count),
