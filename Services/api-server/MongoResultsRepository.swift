@@ -49,23 +49,41 @@ struct MongoResultsRepository: ResultsRepository {
     func wordCountChanges() async throws -> AsyncThrowingStream<(String, Int), Error> {
         let changes = database.collection(ResultCollections.wordCount).watch(fullDocument: .default)
         try await changes.waitUntilOpen()
-        return AsyncThrowingStream { continuation in
+        return Self.bridge(changes) { event in
+            switch event["operationType"]?.stringValue {
+            case "insert", "replace":
+                guard let document = event["fullDocument"]?.documentValue, let word = document["_id"]?.stringValue,
+                      let count = document["count"]?.intValue else { return .skip }
+                return .yield((word, count))
+            case "update":
+                guard let word = event["documentKey"]?.documentValue?["_id"]?.stringValue,
+                      let count = event["updateDescription"]?.documentValue?["updatedFields"]?.documentValue?["count"]?.intValue
+                else { return .skip }
+                return .yield((word, count))
+            default:
+                // delete, drop, rename, invalidate: counts went down or away; the caller reads them again.
+                return .finish
+            }
+        }
+    }
+
+    /// What to do with one change event.
+    enum ChangeAction<Value: Sendable>: Sendable {
+        case yield(Value), skip, finish
+    }
+
+    /// A change stream as an `AsyncThrowingStream` of what `map` makes of each event; ending the stream closes it.
+    static func bridge<Value: Sendable>(_ changes: MongoChangeStream,
+                                        _ map: @escaping @Sendable (BSONDocument) -> ChangeAction<Value>)
+        -> AsyncThrowingStream<Value, Error> {
+        AsyncThrowingStream { continuation in
             let task = Task {
                 do {
                     for try await event in changes {
-                        switch event["operationType"]?.stringValue {
-                        case "insert", "replace":
-                            if let document = event["fullDocument"]?.documentValue, let word = document["_id"]?.stringValue,
-                               let count = document["count"]?.intValue {
-                                continuation.yield((word, count))
-                            }
-                        case "update":
-                            if let word = event["documentKey"]?.documentValue?["_id"]?.stringValue,
-                               let count = event["updateDescription"]?.documentValue?["updatedFields"]?.documentValue?["count"]?.intValue {
-                                continuation.yield((word, count))
-                            }
-                        default:
-                            // delete, drop, rename, invalidate: counts went down or away; the caller reads them again.
+                        switch map(event) {
+                        case .yield(let value): continuation.yield(value)
+                        case .skip: continue
+                        case .finish:
                             continuation.finish()
                             return
                         }
@@ -99,21 +117,7 @@ struct MongoResultsRepository: ResultsRepository {
     }
 
     func batchCommits() -> AsyncThrowingStream<Void, Error> {
-        let changes = database.collection(ResultCollections.totals).watch(fullDocument: .default)
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for try await _ in changes { continuation.yield() }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in
-                task.cancel()
-                changes.close()
-            }
-        }
+        Self.bridge(database.collection(ResultCollections.totals).watch(fullDocument: .default)) { _ in .yield(()) }
     }
 
     func prediction(id: String) async throws -> PredictionEntry? {
