@@ -14,9 +14,10 @@ public struct WordTally: Sendable {
     public var count: Int { words.count }
     public var isEmpty: Bool { words.isEmpty }
 
-    /// The counts as a dictionary.
+    /// The counts as a dictionary. (Tokens arrive NFC-normalised, so two entries never hold canonically equal
+    /// strings; if they ever did, their counts would be added rather than trap.)
     public var dictionary: [String: Int] {
-        Dictionary(uniqueKeysWithValues: zip(words, counts))
+        Dictionary(zip(words, counts), uniquingKeysWith: +)
     }
 
     /// Adds one occurrence of the token `bytes`, whose ``HashingVectorizer`` token hash is `hash`.
