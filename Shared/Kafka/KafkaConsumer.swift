@@ -85,13 +85,25 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Makes the next poll of a partition start at `position.offset`. The partition must be assigned.
+    ///
+    /// librdkafka 2.0 sometimes answers a seek with "timed out" at once, long before its timeout (seen right after a
+    /// group assignment on a busy machine); a seek is idempotent, so such an answer is retried twice, 200 ms apart.
     public func seek(_ position: KafkaTopicPartitionOffset) async throws {
-        try await control { handle in
-            let list = RDKafkaTopicPartitionList([position])
-            if let error = list.withPointer({ rd_kafka_seek_partitions(handle, $0, 5000) }) {
-                throw KafkaError(consuming: error, while: "seeking \(position.topic)/\(position.partition) to \(position.offset)")
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await control { handle in
+                    let list = RDKafkaTopicPartitionList([position])
+                    if let error = list.withPointer({ rd_kafka_seek_partitions(handle, $0, 5000) }) {
+                        throw KafkaError(consuming: error, while: "seeking \(position.topic)/\(position.partition) to \(position.offset)")
+                    }
+                    if let error = list.firstError(while: "seeking") { throw error }
+                }
+            } catch let error as KafkaError where error.code == RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue && attempt < 3 {
+                logger.debug("seek timed out; retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                try await Task.sleep(for: .milliseconds(200))
             }
-            if let error = list.firstError(while: "seeking") { throw error }
         }
     }
 
