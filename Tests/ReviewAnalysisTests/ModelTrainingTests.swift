@@ -53,6 +53,27 @@ struct ModelTrainingTests {
         #expect(outcome.crossValidation[0].accuracy < outcome.crossValidation[1].accuracy)
     }
 
+    @Test func unweightedClassesAreFittedAsPreciselyAsBalancedOnes() throws {
+        // With unweighted classes (77 % positive) the largest gradient at w = 0 is the bias's. Measuring the stopping
+        // tolerance against it let a fit warm-started from the previous C stop at once, so every C gave one model.
+        let reviews = Array(try FixtureAccuracyTests.reviews().prefix(800))
+        let rule = LabelRule()
+        let labels = reviews.map { rule.label(forScore: $0.score) == .positive }
+        let parameters = VectorizerParameters()
+        let counts = reviews.map { HashingVectorizer.counts(text: $0.text, summary: $0.summary, parameters: parameters) }
+        let vectorizer = HashingVectorizer(parameters: parameters, fittedOn: counts)
+        let matrix = SparseMatrix(rows: counts.map(vectorizer.transform), columnCount: parameters.bucketCount)
+        let low = LogisticRegression.fit(matrix, labels: labels, c: 1)
+        let warm = LogisticRegression.fit(matrix, labels: labels, c: 30, warmStart: low.solution)
+        let cold = LogisticRegression.fit(matrix, labels: labels, c: 30)
+        func distance(_ a: [Float], _ b: [Float]) -> Double {
+            zip(a, b).reduce(0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
+        }
+        let size = distance(cold.model.weights, [Float](repeating: 0, count: cold.model.weights.count))
+        #expect(distance(warm.model.weights, cold.model.weights) < 0.05 * size, "the warm-started fit stopped early")
+        #expect(distance(low.model.weights, cold.model.weights) > 0.2 * size, "C = 1 and C = 30 should differ")
+    }
+
     @Test func autoSearchesBothGridsAndTheSameSeedGivesTheSameModel() throws {
         let reviews = ToyData.separable()
         let configuration = TrainingConfiguration(kind: nil, folds: 3, seed: 3, vectorizer: ToyData.unigrams,
