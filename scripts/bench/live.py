@@ -45,15 +45,16 @@ class StreamWatcher(threading.Thread):
             sys.exit(f"{self.path}: asked for gzip, got an uncompressed stream")
         inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoded else None
         self.ready.set()
-        text, event = "", None
+        # Split on bytes and decode whole lines: a chunk may end inside a multi-byte character.
+        pending, event = b"", None
         while True:
             chunk = response.read1(65536)
             if not chunk:
                 return
             self.bytes += len(chunk)
-            text += (inflate.decompress(chunk) if inflate else chunk).decode()
-            *lines, text = text.split("\n")
-            for line in lines:
+            pending += inflate.decompress(chunk) if inflate else chunk
+            *lines, pending = pending.split(b"\n")
+            for line in map(bytes.decode, lines):
                 if line.startswith("event: "):
                     event = line[7:]
                     self.events += 1
