@@ -2,7 +2,8 @@ import Foundation
 import Mongo
 import ReviewContracts
 
-/// Reads the result collections with one query per call (two for the newest predictions).
+/// Reads the result collections with one query per call (two for the newest predictions), and follows the batch
+/// records.
 struct MongoResultsRepository: ResultsRepository {
     let database: MongoDatabase
 
@@ -39,32 +40,62 @@ struct MongoResultsRepository: ResultsRepository {
             .compactMap(Self.accuracyPoint(from:))
     }
 
-    func allWordCounts() async throws -> [(String, Int)] {
-        try await database.collection(ResultCollections.wordCount).find([:]).compactMap { document in
-            guard let word = document["_id"]?.stringValue, let count = document["count"]?.intValue else { return nil }
-            return (word, count)
+    func storedResults() async throws -> StoredResults {
+        let database = self.database
+        return try await database.withTransaction { session in
+            var stored = StoredResults()
+            stored.totals = ResultTotals(document: try await database.collection(ResultCollections.totals)
+                .findOne(["_id": .string(ResultCollections.totalsID)], session: session))
+            stored.words = try await database.collection(ResultCollections.wordCount).find([:], session: session)
+                .compactMap { document in
+                    guard let word = document["_id"]?.stringValue, let count = document["count"]?.intValue else { return nil }
+                    return (word, count)
+                }
+            stored.predictions = try await database.collection(ResultCollections.sentiment).find(
+                ["seq": ["$gt": .int64(Int64(stored.totals.reviews - ResultsSnapshot.size))]], sort: ["seq": -1],
+                limit: ResultsSnapshot.size, session: session
+            ).compactMap(Self.prediction(from:))
+            stored.accuracy = try await database.collection(ResultCollections.accuracy)
+                .find([:], sort: ["_id": -1], limit: ResultsSnapshot.size, session: session)
+                .compactMap(Self.accuracyPoint(from:))
+            return stored
         }
     }
 
-    func wordCountChanges() async throws -> AsyncThrowingStream<(String, Int), Error> {
-        let changes = database.collection(ResultCollections.wordCount).watch(fullDocument: .default)
+    func batchRecords() async throws -> AsyncThrowingStream<BatchRecord, Error> {
+        let changes = database.collection(ResultCollections.batches).watch(fullDocument: .default)
         try await changes.waitUntilOpen()
         return Self.bridge(changes) { event in
             switch event["operationType"]?.stringValue {
-            case "insert", "replace":
-                guard let document = event["fullDocument"]?.documentValue, let word = document["_id"]?.stringValue,
-                      let count = document["count"]?.intValue else { return .skip }
-                return .yield((word, count))
-            case "update":
-                guard let word = event["documentKey"]?.documentValue?["_id"]?.stringValue,
-                      let count = event["updateDescription"]?.documentValue?["updatedFields"]?.documentValue?["count"]?.intValue
+            case "insert":
+                guard let document = event["fullDocument"]?.documentValue, let record = Self.batchRecord(from: document)
                 else { return .skip }
-                return .yield((word, count))
+                return .yield(record)
+            case "delete", "update", "replace":
+                // The processor deleting records past their retention; nothing else changes them.
+                return .skip
             default:
-                // delete, drop, rename, invalidate: counts went down or away; the caller reads them again.
+                // drop, rename, invalidate: the results were reset; the caller reads them again.
                 return .finish
             }
         }
+    }
+
+    static func batchRecord(from document: BSONDocument) -> BatchRecord? {
+        guard let batch = document["_id"]?.intValue, let totals = document["totals"]?.documentValue,
+              let words = document["words"]?.arrayValue, let counts = document["counts"]?.arrayValue, words.count == counts.count
+        else { return nil }
+        var increments: [(String, Int)] = []
+        increments.reserveCapacity(words.count)
+        for (word, count) in zip(words, counts) {
+            guard let word = word.stringValue, let count = count.intValue else { return nil }
+            increments.append((word, count))
+        }
+        return BatchRecord(
+            batch: batch, totals: ResultTotals(document: totals), words: increments,
+            predictions: (document["predictions"]?.arrayValue ?? []).compactMap { $0.documentValue.flatMap(prediction(from:)) },
+            accuracy: document["accuracy"]?.documentValue.flatMap(accuracyPoint(from:))
+        )
     }
 
     /// What to do with one change event.
@@ -106,18 +137,7 @@ struct MongoResultsRepository: ResultsRepository {
     }
 
     func totals() async throws -> ResultTotals {
-        let totals = try await database.collection(ResultCollections.totals).findOne(["_id": .string(ResultCollections.totalsID)])
-        return ResultTotals(
-            reviews: totals?["count"]?.intValue ?? 0,
-            correct: totals?["correct"]?.intValue ?? 0,
-            modelVersion: totals?["modelVersion"]?.stringValue,
-            distinctWords: totals?["words"]?.intValue ?? 0,
-            deadLettered: totals?["deadLettered"]?.intValue ?? 0
-        )
-    }
-
-    func batchCommits() -> AsyncThrowingStream<Void, Error> {
-        Self.bridge(database.collection(ResultCollections.totals).watch(fullDocument: .default)) { _ in .yield(()) }
+        ResultTotals(document: try await database.collection(ResultCollections.totals).findOne(["_id": .string(ResultCollections.totalsID)]))
     }
 
     func prediction(id: String) async throws -> PredictionEntry? {
@@ -137,6 +157,20 @@ struct MongoResultsRepository: ResultsRepository {
             probability: document["probability"]?.doubleValue,
             modelVersion: document["modelVersion"]?.stringValue,
             processedAt: document["processedAt"]?.dateValue
+        )
+    }
+}
+
+extension ResultTotals {
+    /// The totals document's fields; all zero when there is none yet.
+    init(document totals: BSONDocument?) {
+        self.init(
+            reviews: totals?["count"]?.intValue ?? 0,
+            correct: totals?["correct"]?.intValue ?? 0,
+            modelVersion: totals?["modelVersion"]?.stringValue,
+            distinctWords: totals?["words"]?.intValue ?? 0,
+            deadLettered: totals?["deadLettered"]?.intValue ?? 0,
+            batches: totals?["batches"]?.intValue ?? 0
         )
     }
 }

@@ -12,13 +12,13 @@ protocol ResultsRepository: Sendable {
     func prediction(id: String) async throws -> PredictionEntry?
     /// Accuracy points with a total above `total`, largest first: only the new ones, from an index range.
     func accuracy(after total: Int) async throws -> [AccuracyPoint]
-    /// Every word with its count (one full read, for ``WordCountBook``).
-    func allWordCounts() async throws -> [(String, Int)]
-    /// Opens a change stream on the word counts and returns once it is open: each element is a word and its new count.
-    /// It finishes when the counts were reset (a delete or a drop), so the caller reads them all again.
-    func wordCountChanges() async throws -> AsyncThrowingStream<(String, Int), Error>
-    /// Yields once each time the processor commits a batch (a change stream on the totals document).
-    func batchCommits() -> AsyncThrowingStream<Void, Error>
+    /// Everything the live cache holds, read in one transaction so the parts agree with each other and with the
+    /// batch number in the totals: every word count, the totals, the newest predictions and accuracy points.
+    func storedResults() async throws -> StoredResults
+    /// Opens the change stream of the processor's batch records (`batches`) and returns once it is open: one
+    /// element per committed batch, in commit order. It finishes when the records were dropped (the results were
+    /// reset), so the caller reads everything again.
+    func batchRecords() async throws -> AsyncThrowingStream<BatchRecord, Error>
     func isReachable() async -> Bool
 }
 
@@ -29,4 +29,28 @@ struct ResultTotals: Sendable, Equatable {
     var modelVersion: String?
     var distinctWords = 0
     var deadLettered = 0
+    /// Batches committed so far: the number of the newest batch record.
+    var batches = 0
+}
+
+/// The live cache's contents as stored, all from one snapshot.
+struct StoredResults: Sendable {
+    var words: [(String, Int)] = []
+    var totals = ResultTotals()
+    /// Newest first, at most ``ResultsSnapshot/size``.
+    var predictions: [PredictionEntry] = []
+    /// Largest total first, at most ``ResultsSnapshot/size``.
+    var accuracy: [AccuracyPoint] = []
+}
+
+/// What one committed batch changed (a `batches` document).
+struct BatchRecord: Sendable {
+    var batch: Int
+    /// The totals after the batch.
+    var totals: ResultTotals
+    /// Each word's increment in this batch.
+    var words: [(String, Int)]
+    /// The batch's predictions in the order written (oldest first).
+    var predictions: [PredictionEntry]
+    var accuracy: AccuracyPoint?
 }

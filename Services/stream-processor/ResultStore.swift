@@ -114,6 +114,7 @@ struct ResultStore: Sendable {
                     "$inc": [
                         "count": .int64(Int64(outcome.counted)), "correct": .int64(Int64(outcome.correct)),
                         "deadLettered": .int64(Int64(outcome.deadLettered)), "words": .int64(Int64(newWords)),
+                        "batches": 1,
                     ],
                     "$set": .document(set),
                 ],
@@ -127,11 +128,25 @@ struct ResultStore: Sendable {
             outcome.totalReviews = total
             outcome.totalCorrect = correct
 
+            var words: [BSON] = [], counts: [BSON] = []
+            words.reserveCapacity(wordCounts.count)
+            counts.reserveCapacity(wordCounts.count)
+            for (word, count) in wordCounts {
+                words.append(.string(word))
+                counts.append(.int64(Int64(count)))
+            }
+            var record: BSONDocument = [
+                "_id": .int64(Int64(totals?["batches"]?.intValue ?? 0)),
+                "totals": .document(totals ?? [:]),
+                "words": .array(words), "counts": .array(counts),
+                "at": .date(now),
+            ]
             if !fresh.reviews.isEmpty {
                 let first = total - fresh.reviews.count
                 let documents = fresh.reviews.enumerated().map { index, review in
                     Self.sentimentDocument(review, seq: first + index + 1, processedAt: now)
                 }
+                record["predictions"] = .array(documents.suffix(Self.recordedPredictions).map { .document($0) })
                 let sentiment = database.collection(ResultCollections.sentiment)
                 if replaceExisting {
                     try await sentiment.bulkWrite(
@@ -142,7 +157,7 @@ struct ResultStore: Sendable {
                     try await sentiment.insertMany(documents, ordered: false, session: session)
                 }
                 outcome.lap("sentiment")
-                try await database.collection(ResultCollections.accuracy).insertOne([
+                let point: BSONDocument = [
                     "_id": .int64(Int64(total)),
                     // The total again, in an indexed field: readers fetch the points after the newest they know by a
                     // range on it, which the local database answers from the index (an `_id` range it scans).
@@ -150,10 +165,14 @@ struct ResultStore: Sendable {
                     "value": .double(Double(correct) / Double(max(total, 1))),
                     "correct": .int64(Int64(correct)),
                     "at": .date(now),
-                ], session: session)
+                ]
+                try await database.collection(ResultCollections.accuracy).insertOne(point, session: session)
+                record["accuracy"] = .document(point)
                 outcome.lap("accuracy")
                 outcome.roundTrips += 2
             }
+
+            try await writeRecord(record, session: session, outcome: &outcome)
 
             try await database.collection(ResultCollections.offsets).bulkWrite(
                 fresh.nextOffsets.map { partition, next in
@@ -173,6 +192,22 @@ struct ResultStore: Sendable {
             outcome.nextOffsets = fresh.nextOffsets
             return outcome
         }
+    }
+
+    /// The readers' cache keeps this many predictions, so a batch's record carries no more.
+    static let recordedPredictions = 100
+
+    /// Appends the batch's record to ``ResultCollections/batches`` and, every 100th batch, drops records older than
+    /// the retention.
+    private func writeRecord(_ record: BSONDocument, session: MongoSession, outcome: inout Outcome) async throws {
+        let log = database.collection(ResultCollections.batches)
+        try await log.insertOne(record, session: session)
+        outcome.roundTrips += 1
+        if let batch = record["_id"]?.intValue, batch % 100 == 0, batch > ResultCollections.batchLogRetention {
+            _ = try await log.deleteMany(["_id": ["$lte": .int64(Int64(batch - ResultCollections.batchLogRetention))]], session: session)
+            outcome.roundTrips += 1
+        }
+        outcome.lap("record")
     }
 
     static func offsetID(_ partition: KafkaTopicPartition) -> String { "\(partition.topic)/\(partition.partition)" }

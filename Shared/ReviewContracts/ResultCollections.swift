@@ -10,8 +10,15 @@ public enum ResultCollections {
     public static let offsets = "offsets"
     /// Trained model versions published by the trainer.
     public static let models = "models"
-    /// `{_id: "reviews", count, correct, deadLettered, words}`: running totals
+    /// `{_id: "reviews", count, correct, deadLettered, words, batches, modelVersion}`: running totals
     public static let totals = "totals"
+    /// `{_id: batch number, totals, words, counts, predictions, accuracy?}`: what each committed batch changed (the
+    /// totals after it, its word-count increments, its `sentiment` and `accuracy` documents), written in the batch's
+    /// transaction. Readers follow this one collection's change stream (one small event per batch) instead of the
+    /// thousands of `wordcount` changes a batch makes. The newest ``batchLogRetention`` are kept.
+    public static let batches = "batches"
+    /// How many of the newest ``batches`` documents the processor keeps.
+    public static let batchLogRetention = 1000
     /// The `_id` of the single document in ``totals``.
     public static let totalsID = "reviews"
 }

@@ -51,8 +51,15 @@ struct LiveStreamTests {
                 ], session: session)
                 try await database.collection("accuracy").insertOne(["_id": 1, "value": 1.0, "correct": 1], session: session)
                 try await database.collection("totals").updateOne(
-                    filter: ["_id": "reviews"], update: ["$inc": ["count": 1, "correct": 1]], upsert: true, session: session
+                    filter: ["_id": "reviews"], update: ["$inc": ["count": 1, "correct": 1, "batches": 1]], upsert: true, session: session
                 )
+                // The batch's record, which the api-server follows.
+                try await database.collection("batches").insertOne([
+                    "_id": 1, "totals": ["_id": "reviews", "count": 1, "correct": 1, "batches": 1],
+                    "words": ["zqmarker"], "counts": [4],
+                    "predictions": [["_id": "r1", "review": "zqmarker is lovely", "expected": "pos", "result": "pos", "probability": 0.9, "seq": 1]],
+                    "accuracy": ["_id": 1, "value": 1.0, "correct": 1],
+                ], session: session)
             }
 
             var received = ""
