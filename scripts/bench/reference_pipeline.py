@@ -1,7 +1,7 @@
 """The reference stream processor for the benchmark: the same job as ours in Python — confluent-kafka consumer,
 scikit-learn TF-IDF + logistic regression, pymongo — with the same batch size and the same transactional writes
-(stored offsets read, word-count $inc upserts, totals, sentiment documents, accuracy point, offsets, one
-transaction per batch). It writes a JSON line with its figures when the totals reach --expect."""
+(stored offsets read, word-count $inc upserts, totals, sentiment documents, accuracy point, batch record, offsets,
+one transaction per batch). It writes a JSON line with its figures when the totals reach --expect."""
 import argparse
 import json
 import re
@@ -76,19 +76,30 @@ def main():
                                         ordered=False, session=session)
                 round_trips += 1
             correct = sum(1 for (r, p) in fresh if (p > 0.5) == (r[2] > 3))
-            totals = db.totals.find_one_and_update({"_id": "reviews"}, {"$inc": {"count": len(fresh), "correct": correct}},
+            totals = db.totals.find_one_and_update({"_id": "reviews"},
+                                                   {"$inc": {"count": len(fresh), "correct": correct, "batches": 1}},
                                                    upsert=True, return_document=ReturnDocument.AFTER, session=session)
             round_trips += 1
             now = datetime.now(timezone.utc)
+            record = {"_id": totals["batches"], "totals": totals, "words": list(words), "counts": list(words.values()),
+                      "at": now}
             if fresh:
                 first = totals["count"] - len(fresh)
-                db.sentiment.insert_many([{"_id": r[0], "review": r[1], "expected": "pos" if r[2] > 3 else "neg",
-                                           "result": "pos" if p > 0.5 else "neg", "score": r[2], "probability": float(p),
-                                           "processedAt": now, "seq": first + i + 1}
-                                          for i, (r, p) in enumerate(fresh)], ordered=False, session=session)
-                db.accuracy.insert_one({"_id": totals["count"], "value": totals["correct"] / totals["count"],
-                                        "correct": totals["correct"], "at": now}, session=session)
+                documents = [{"_id": r[0], "review": r[1], "expected": "pos" if r[2] > 3 else "neg",
+                              "result": "pos" if p > 0.5 else "neg", "score": r[2], "probability": float(p),
+                              "processedAt": now, "seq": first + i + 1} for i, (r, p) in enumerate(fresh)]
+                db.sentiment.insert_many(documents, ordered=False, session=session)
+                point = {"_id": totals["count"], "value": totals["correct"] / totals["count"],
+                         "correct": totals["correct"], "at": now}
+                db.accuracy.insert_one(point, session=session)
                 round_trips += 2
+                record.update(predictions=documents[-100:], accuracy=point)
+            # The batch record the api-servers follow, and its retention, as the processor writes them.
+            db.batches.insert_one(record, session=session)
+            round_trips += 1
+            if totals["batches"] % 100 == 0 and totals["batches"] > 1000:
+                db.batches.delete_many({"_id": {"$lte": totals["batches"] - 1000}}, session=session)
+                round_trips += 1
             db.offsets.bulk_write([UpdateOne({"_id": k}, {"$set": {"next": v}}, upsert=True) for k, v in next_offsets.items()],
                                   ordered=False, session=session)
             round_trips += 2
