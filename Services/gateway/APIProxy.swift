@@ -20,6 +20,8 @@ struct APIProxy: Sendable {
     let upstreamTimeout: Duration
     let maxBodyBytes: Int
     let trustForwardedFor: Bool
+    /// Micro-cache of hot GETs; nil when turned off.
+    var cache: ResponseCache?
 
     /// The methods forwarded; others get the router's 404.
     static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options]
@@ -35,6 +37,12 @@ struct APIProxy: Sendable {
     func forward(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let requestID = ProxyHeaders.requestID(from: request.headers)
         context.trace.requestID = requestID
+        let cacheKey = cache?.key(method: request.method, path: request.uri.path, uri: request.uri.description)
+        if let cache, let cacheKey, case .hit(let entry) = cache.lookup(cacheKey) {
+            metrics.recordCache("hit")
+            return Self.cachedResponse(entry, requestID: requestID)
+        }
+        defer { if let cacheKey { cache?.abandon(cacheKey) } }
         let body = try await readBody(of: request)
         let headers = ProxyHeaders.upstreamRequest(
             from: request.headers, authority: request.head.authority, clientAddress: context.peerAddress,
@@ -54,6 +62,21 @@ struct APIProxy: Sendable {
             do {
                 let response = try await client.execute(outbound, deadline: .now() + TimeAmount(upstreamTimeout), logger: context.logger)
                 metrics.recordUpstreamRequest(upstream, status: String(response.status.code))
+                if let cache, let cacheKey {
+                    let headers = ProxyHeaders.clientResponse(from: response.headers)
+                    if cache.isCacheable(status: Int(response.status.code), headers: headers) {
+                        let body = try await response.body.collect(upTo: cache.maxEntryBytes)
+                        lease.release()
+                        let status = HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase)
+                        cache.store(cacheKey, status: status, headers: headers, body: body)
+                        metrics.recordCache("miss")
+                        var answer = headers
+                        answer[ProxyHeaders.requestIDHeader] = requestID
+                        answer[ResponseCache.statusHeader] = "MISS"
+                        return Response(status: status, headers: answer, body: .init(byteBuffer: body))
+                    }
+                    metrics.recordCache("uncacheable")
+                }
                 return clientResponse(from: response, lease: lease, requestID: requestID)
             } catch {
                 lease.release()
@@ -87,6 +110,15 @@ struct APIProxy: Sendable {
         }
         if buffer.readableBytes == 0, [.get, .head, .delete, .options].contains(request.method) { return nil }
         return buffer
+    }
+
+    /// A stored answer, with its age in seconds.
+    static func cachedResponse(_ entry: ResponseCache.Entry, requestID: String) -> Response {
+        var headers = entry.headers
+        headers[ProxyHeaders.requestIDHeader] = requestID
+        headers[ResponseCache.statusHeader] = "HIT"
+        headers[.age] = String(Int((ContinuousClock.now - entry.stored) / .seconds(1)))
+        return Response(status: entry.status, headers: headers, body: .init(byteBuffer: entry.body))
     }
 
     private func clientResponse(from upstream: HTTPClientResponse, lease: UpstreamLease, requestID: String) -> Response {

@@ -88,7 +88,9 @@ func buildRouter(
     }
     APIProxy(
         pool: pool, client: client, metrics: metrics, upstreamTimeout: configuration.upstreamTimeout,
-        maxBodyBytes: configuration.maxBodyBytes, trustForwardedFor: configuration.trustForwardedFor
+        maxBodyBytes: configuration.maxBodyBytes, trustForwardedFor: configuration.trustForwardedFor,
+        cache: configuration.cacheTTL > .zero && !configuration.cachePaths.isEmpty
+            ? ResponseCache(ttl: configuration.cacheTTL, pathPrefixes: configuration.cachePaths) : nil
     ).addRoutes(to: router)
     return router
 }

@@ -12,7 +12,7 @@ struct GatewayCommand: AsyncParsableCommand {
             Static files come from --static-dir (precompressed .gz siblings are served to clients accepting gzip; any \
             other path that is not a file gets index.html). Requests under /api/ go to a healthy upstream, chosen by \
             --balance; an upstream leaves the pool after 2 failed health checks in a row or a failed connection, and \
-            returns after 1 passing check. Every option can also be set from the environment variable named in its \
+            returns after 1 passing check. GETs of the result lists and the summary are answered from memory for             --cache-ttl-ms after an upstream answered them (X-Cache: HIT or MISS says which). Every option can also be set from the environment variable named in its \
             help; a flag wins over the environment.
             """
     )
@@ -48,6 +48,10 @@ struct GatewayCommand: AsyncParsableCommand {
         help: "Take the client address from X-Forwarded-For; only behind a proxy that sets it [env: TRUST_FORWARDED_FOR=true]."
     )
     var trustForwardedFor = EnvironmentDefault.string("TRUST_FORWARDED_FOR", "false") == "true"
+    @Option(help: "Milliseconds an upstream's answer to a GET on a cached path is reused, 0 for no cache [env: CACHE_TTL_MS].")
+    var cacheTTLMs = EnvironmentDefault.int("CACHE_TTL_MS", 250)
+    @Option(help: "Path prefixes whose GETs are cached, comma-separated [env: CACHE_PATHS].")
+    var cachePaths = EnvironmentDefault.string("CACHE_PATHS", "/api/results/,/api/v1/summary")
     @Option(help: "Log format: json or logfmt [env: LOG_FORMAT].")
     var logFormat = EnvironmentDefault.string("LOG_FORMAT", "logfmt")
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [env: LOG_LEVEL].")
@@ -66,6 +70,14 @@ struct GatewayCommand: AsyncParsableCommand {
         guard upstreamConnections > 0 else { throw ValidationError("--upstream-connections must be positive") }
         guard maxBodyBytes >= 0 else { throw ValidationError("--max-body-bytes must not be negative") }
         guard rateLimit >= 0, burst >= 1 || rateLimit == 0 else { throw ValidationError("--rate-limit must be ≥ 0 and --burst ≥ 1") }
+        guard cacheTTLMs >= 0 else { throw ValidationError("--cache-ttl-ms must not be negative") }
+        for prefix in cachePathList where !prefix.hasPrefix("/") {
+            throw ValidationError("--cache-paths: \(prefix) is not a path (it must start with /)")
+        }
+    }
+
+    private var cachePathList: [String] {
+        cachePaths.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func run() async throws {
@@ -84,6 +96,8 @@ struct GatewayCommand: AsyncParsableCommand {
             rateLimit: rateLimit,
             burst: burst,
             trustForwardedFor: trustForwardedFor,
+            cacheTTL: .milliseconds(cacheTTLMs),
+            cachePaths: cachePathList,
             logLevel: level
         )
         try await buildApplication(configuration, registry: registry).runService()

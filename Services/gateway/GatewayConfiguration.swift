@@ -28,5 +28,9 @@ struct GatewayConfiguration: Sendable {
     var burst: Double = 400
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     var trustForwardedFor = false
+    /// How long an upstream's answer to a hot GET is reused; zero turns the cache off.
+    var cacheTTL: Duration = .milliseconds(250)
+    /// Paths (prefixes) whose GETs may be cached: the result lists and the summary, which change once per commit.
+    var cachePaths = ["/api/results/", "/api/v1/summary"]
     var logLevel: Logger.Level = .info
 }

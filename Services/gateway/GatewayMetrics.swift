@@ -11,6 +11,7 @@ final class GatewayMetrics: @unchecked Sendable {
     private let lock = NSLock()
     private var upstreamRequests: [String: Counter] = [:]
     private var upstreamHealth: [String: Gauge] = [:]
+    private var cacheLookups: [String: Counter] = [:]
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -41,6 +42,18 @@ final class GatewayMetrics: @unchecked Sendable {
             return gauge
         }
         gauge.record(healthy ? 1 : 0)
+    }
+
+    /// Counts one proxied GET on a cached path by what the cache did: `hit`, `miss` (asked upstream and stored) or
+    /// `uncacheable` (asked upstream, not stored).
+    func recordCache(_ result: String) {
+        let counter = lock.withLock {
+            if let counter = cacheLookups[result] { return counter }
+            let counter = Counter(label: "gateway_cache_requests_total", dimensions: [("result", result)], factory: factory)
+            cacheLookups[result] = counter
+            return counter
+        }
+        counter.increment()
     }
 
     func recordRateLimited() {

@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// A small api-server stand-in on an ephemeral loopback port: `/ready`, `/api/whoami` (its name), `/api/v1/stream`
+/// A small api-server stand-in on an ephemeral loopback port: `/ready`, `/api/whoami` (its name), `/api/results/tick`
+/// and `/api/results/private` (its name and how often the path was asked; the second with `Cache-Control: no-store`), `/api/v1/stream`
 /// (`?events=` server-sent events, default ten, one every 100 ms), `POST /api/echo`, and a JSON 404 naming itself for anything else.
 /// It can be stopped and started again on the same port.
 final class TestUpstream: @unchecked Sendable {
@@ -88,6 +89,13 @@ final class TestUpstream: @unchecked Sendable {
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
             return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: body))
+        }
+        // Cacheable by the gateway: each answer names the upstream and how many times this path was asked.
+        router.get("/api/results/tick") { [self] request, _ -> String in
+            "\(name) \(requestCount(request.uri.path))"
+        }
+        router.get("/api/results/private") { [self] request, _ -> Response in
+            Response(status: .ok, headers: [.cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "\(name) \(requestCount(request.uri.path))")))
         }
         router.get("/api/headers") { request, _ -> String in
             request.headers.map { "\($0.name.canonicalName): \($0.value)" }.joined(separator: "\n")

@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+
+/// A short-lived cache of upstream answers to hot GETs (nginx's "micro-caching"): for `ttl` after an upstream answered
+/// a cacheable path, the same path and query are answered from memory. The api-servers' results change at most once
+/// per commit and their own cache already makes every reader see the last commit, so a fraction of a second more
+/// costs readers little, while any number of polling dashboards (the seed's polls three lists every 2 s) cost the
+/// upstreams one request per path per `ttl`.
+///
+/// What is stored: 200 answers to GET on `pathPrefixes`, with a `Content-Length` of at most `maxEntryBytes`, not an
+/// event stream, without `Cache-Control: no-store`/`private`/`no-cache` and without `Vary`. Past its `ttl` an entry
+/// is refreshed by the first request that finds it; until that answer arrives (at most `staleFor` more), others are
+/// still served the old one, so an expiry never sends a burst of identical requests upstream.
+final class ResponseCache: @unchecked Sendable {
+    struct Entry: Sendable {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: ByteBuffer
+        let stored: ContinuousClock.Instant
+    }
+
+    enum Lookup {
+        /// Fresh, or stale while another request refreshes it.
+        case hit(Entry)
+        /// Not stored (or too old): the caller asks upstream and, if the answer is cacheable, stores it.
+        case miss
+    }
+
+    /// Tells the client whether an answer came from the cache (`HIT`) or from an upstream and was stored (`MISS`).
+    static let statusHeader = HTTPField.Name("X-Cache")!
+
+    let ttl: Duration
+    let staleFor: Duration
+    let pathPrefixes: [String]
+    let maxEntryBytes: Int
+    let maxEntries: Int
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+    /// Keys a request is refreshing right now.
+    private var refreshing: Set<String> = []
+
+    init(ttl: Duration, pathPrefixes: [String], staleFor: Duration = .seconds(2), maxEntryBytes: Int = 1 << 20, maxEntries: Int = 256) {
+        self.ttl = ttl
+        self.staleFor = staleFor
+        self.pathPrefixes = pathPrefixes
+        self.maxEntryBytes = maxEntryBytes
+        self.maxEntries = maxEntries
+    }
+
+    /// The cache key of a request, or nil when its answer is never cached.
+    func key(method: HTTPRequest.Method, path: String, uri: String) -> String? {
+        guard method == .get, pathPrefixes.contains(where: { path.hasPrefix($0) }) else { return nil }
+        return uri
+    }
+
+    func lookup(_ key: String, now: ContinuousClock.Instant = .now) -> Lookup {
+        lock.withLock {
+            guard let entry = entries[key] else { return .miss }
+            let age = now - entry.stored
+            if age < ttl { return .hit(entry) }
+            if age < ttl + staleFor, refreshing.contains(key) { return .hit(entry) }
+            if age < ttl + staleFor { refreshing.insert(key) }
+            return .miss
+        }
+    }
+
+    /// Whether an answer with these status and headers may be stored.
+    func isCacheable(status: Int, headers: HTTPFields) -> Bool {
+        guard status == 200, headers[.vary] == nil,
+              let length = headers[.contentLength].flatMap(Int.init), length <= maxEntryBytes,
+              headers[.contentType]?.hasPrefix("text/event-stream") != true
+        else { return false }
+        let control = headers[values: .cacheControl].joined(separator: ",").lowercased()
+        return !["no-store", "private", "no-cache"].contains { control.contains($0) }
+    }
+
+    func store(_ key: String, status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, now: ContinuousClock.Instant = .now) {
+        lock.withLock {
+            refreshing.remove(key)
+            if entries[key] == nil, entries.count >= maxEntries {
+                // Rarely reached (a few hot paths): drop everything expired, or else the oldest.
+                entries = entries.filter { now - $0.value.stored < ttl }
+                if entries.count >= maxEntries, let oldest = entries.min(by: { $0.value.stored < $1.value.stored }) {
+                    entries[oldest.key] = nil
+                }
+            }
+            entries[key] = Entry(status: status, headers: headers, body: body, stored: now)
+        }
+    }
+
+    /// The refresh of `key` failed or was not cacheable: the next request may try again.
+    func abandon(_ key: String) {
+        _ = lock.withLock { refreshing.remove(key) }
+    }
+}
