@@ -25,6 +25,8 @@ struct TrainCommand: ParsableCommand {
     var cGrid = "1,3,10,30,100"
     @Option(help: "Weight of the review title's features relative to the text's; 0 ignores titles.")
     var summaryWeight = 0.7
+    @Option(help: "Weight of the features of the text's last sentence (reviews end on their verdict), again in a namespace of their own; 0 leaves them out.")
+    var closingWeight = 0.5
     @Option(help: "Hash features into 2^N buckets.")
     var hashBits = 18
     @Option(help: "Longest word n-gram: 1, 2 or 3.")
@@ -52,6 +54,7 @@ struct TrainCommand: ParsableCommand {
         guard (10...24).contains(hashBits) else { throw ValidationError("--hash-bits must be between 10 and 24") }
         guard (1...3).contains(ngrams) else { throw ValidationError("--ngrams must be 1, 2 or 3") }
         guard summaryWeight >= 0 else { throw ValidationError("--summary-weight must not be negative") }
+        guard closingWeight >= 0 else { throw ValidationError("--closing-weight must not be negative") }
         guard regularization != nil else { throw ValidationError("--c-grid must be positive numbers separated by commas") }
     }
 
@@ -78,7 +81,7 @@ struct TrainCommand: ParsableCommand {
         let configuration = TrainingConfiguration(
             kind: model == .auto ? nil : ModelKind(rawValue: model.rawValue), folds: folds, seed: seed,
             vectorizer: VectorizerParameters(hashBits: hashBits, ngramMax: ngrams, markNegation: negation,
-                                             summaryWeight: summaryWeight),
+                                             summaryWeight: summaryWeight, closingWeight: closingWeight),
             labelRule: labelRule, regularization: regularization!, balanceClasses: balanced,
             tuneThreshold: tuneThreshold)
         let progress = ProgressBar()

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Hashing TF-IDF over word n-grams: tokens from ``TokenScanner``, optionally negation-marked, n-grams hashed into
-/// `2^hashBits` buckets (separate namespaces for text and title), sublinear TF, IDF fitted on training data,
-/// L2 normalisation.
+/// `2^hashBits` buckets (separate namespaces for the text, the title and the text's closing sentence), sublinear TF,
+/// IDF fitted on training data, L2 normalisation per namespace.
 ///
 /// The hash is fixed (FNV-1a then a 64-bit finaliser), not Swift's per-process `Hasher`, so a model file means the
 /// same thing in every process.
@@ -45,11 +45,18 @@ public struct HashingVectorizer: Sendable {
         var hits: [Int32] = []
         hits.reserveCapacity(128)
         let mask = UInt64(parameters.bucketCount - 1)
-        collect(text, namespace: 0, parameters: parameters, mask: mask, into: &hits, word: word)
+        var closing = ClosingSentence(enabled: parameters.closingWeight > 0)
+        collect(text, namespace: 0, parameters: parameters, mask: mask, into: &hits, closing: &closing, word: word)
         (counts.textBuckets, counts.textCounts) = TermCounts.runLengths(&hits)
+        if closing.enabled {
+            hits.removeAll(keepingCapacity: true)
+            closing.hits(parameters: parameters, mask: mask, into: &hits)
+            (counts.closingBuckets, counts.closingCounts) = TermCounts.runLengths(&hits)
+        }
         if parameters.summaryWeight > 0 && !summary.isEmpty {
             hits.removeAll(keepingCapacity: true)
-            collect(summary, namespace: 1, parameters: parameters, mask: mask, into: &hits) { _, _ in }
+            var none = ClosingSentence(enabled: false)
+            collect(summary, namespace: 1, parameters: parameters, mask: mask, into: &hits, closing: &none) { _, _ in }
             (counts.summaryBuckets, counts.summaryCounts) = TermCounts.runLengths(&hits)
         }
         return counts
@@ -59,12 +66,17 @@ public struct HashingVectorizer: Sendable {
         Self.counts(text: text, summary: summary, parameters: parameters)
     }
 
-    /// The review's TF-IDF vector: each namespace L2-normalised, the title scaled by its weight.
+    /// The review's TF-IDF vector: each namespace L2-normalised, the title and the closing sentence scaled by their
+    /// weights.
     public func transform(_ counts: TermCounts) -> SparseVector {
-        let text = weighted(counts.textBuckets, counts.textCounts, scale: 1)
-        guard !counts.summaryBuckets.isEmpty else { return text }
-        let summary = weighted(counts.summaryBuckets, counts.summaryCounts, scale: parameters.summaryWeight)
-        return Self.sum(text, summary)
+        var vector = weighted(counts.textBuckets, counts.textCounts, scale: 1)
+        if !counts.summaryBuckets.isEmpty {
+            vector = Self.sum(vector, weighted(counts.summaryBuckets, counts.summaryCounts, scale: parameters.summaryWeight))
+        }
+        if !counts.closingBuckets.isEmpty {
+            vector = Self.sum(vector, weighted(counts.closingBuckets, counts.closingCounts, scale: parameters.closingWeight))
+        }
+        return vector
     }
 
     public func transform(text: String, summary: String = "") -> SparseVector {
@@ -81,11 +93,18 @@ public struct HashingVectorizer: Sendable {
         var hits: [Int32] = []
         hits.reserveCapacity(256)
         let mask = UInt64(parameters.bucketCount - 1)
-        Self.collect(text, namespace: 0, parameters: parameters, mask: mask, into: &hits, word: word)
+        var closing = ClosingSentence(enabled: parameters.closingWeight > 0)
+        Self.collect(text, namespace: 0, parameters: parameters, mask: mask, into: &hits, closing: &closing, word: word)
         var sum = weightedDot(hits, scale: 1, table: table)
+        if closing.enabled {
+            hits.removeAll(keepingCapacity: true)
+            closing.hits(parameters: parameters, mask: mask, into: &hits)
+            sum += weightedDot(hits, scale: parameters.closingWeight, table: table)
+        }
         if parameters.summaryWeight > 0 && !summary.isEmpty {
             hits.removeAll(keepingCapacity: true)
-            Self.collect(summary, namespace: 1, parameters: parameters, mask: mask, into: &hits) { _, _ in }
+            var none = ClosingSentence(enabled: false)
+            Self.collect(summary, namespace: 1, parameters: parameters, mask: mask, into: &hits, closing: &none) { _, _ in }
             sum += weightedDot(hits, scale: parameters.summaryWeight, table: table)
         }
         return sum
@@ -166,22 +185,20 @@ public struct HashingVectorizer: Sendable {
     }
 
     static func forEachUniqueBucket(_ counts: TermCounts, _ body: (Int32) -> Void) {
-        let a = counts.textBuckets, b = counts.summaryBuckets
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i] < b[j]) {
-                body(a[i]); i += 1
-            } else if i == a.count || b[j] < a[i] {
-                body(b[j]); j += 1
-            } else {
-                body(a[i]); i += 1; j += 1
-            }
+        guard !counts.summaryBuckets.isEmpty || !counts.closingBuckets.isEmpty else { return counts.textBuckets.forEach(body) }
+        var all = counts.textBuckets + counts.summaryBuckets + counts.closingBuckets
+        all.sort()
+        var last: Int32 = -1
+        for bucket in all where bucket != last {
+            body(bucket)
+            last = bucket
         }
     }
 
-    private static let namespaceSeeds: [(unigram: UInt64, bigram: UInt64, trigram: UInt64)] = [
+    static let namespaceSeeds: [(unigram: UInt64, bigram: UInt64, trigram: UInt64)] = [
         (0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344, 0x3F84_D5B5_B547_0917),
         (0xA409_3822_299F_31D0, 0x082E_FA98_EC4E_6C89, 0x9216_D5D9_8979_FB1B),
+        (0xD131_0BA6_98DF_B5AC, 0x2FFD_72DB_D01A_DFB7, 0xB8E1_AFED_6A26_7E96),
     ]
     private static let negationSalt: UInt64 = 0x4528_21E6_38D0_1377
     private static let stopWordHashes = hashes(of: StopWords.english)
@@ -199,35 +216,80 @@ public struct HashingVectorizer: Sendable {
         })
     }
 
+    /// The token hashes (negation-marked as in the text) of the text's sentence seen last, collected while the text
+    /// is scanned; a token after `. ! ?` starts a new one.
+    struct ClosingSentence {
+        let enabled: Bool
+        var hashes: [UInt64] = []
+
+        init(enabled: Bool) {
+            self.enabled = enabled
+            if enabled { hashes.reserveCapacity(32) }
+        }
+
+        @inline(__always)
+        mutating func add(_ hash: UInt64, startsSentence: Bool) {
+            guard enabled else { return }
+            if startsSentence { hashes.removeAll(keepingCapacity: true) }
+            hashes.append(hash)
+        }
+
+        /// The sentence's n-grams in the closing namespace.
+        func hits(parameters: VectorizerParameters, mask: UInt64, into hits: inout [Int32]) {
+            var previous: UInt64? = nil, beforePrevious: UInt64? = nil
+            for hash in hashes {
+                HashingVectorizer.appendNgrams(hash, previous: previous, beforePrevious: beforePrevious,
+                                               seeds: HashingVectorizer.namespaceSeeds[2], ngramMax: parameters.ngramMax,
+                                               mask: mask, into: &hits)
+                beforePrevious = previous
+                previous = hash
+            }
+        }
+    }
+
     @inline(__always)
     private static func collect(_ text: String, namespace: Int, parameters: VectorizerParameters, mask: UInt64,
-                                into hits: inout [Int32], word: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
+                                into hits: inout [Int32], closing: inout ClosingSentence,
+                                word: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
         let seeds = namespaceSeeds[namespace]
         let ngramMax = parameters.ngramMax, dropStopWords = parameters.removeStopWords
         let markNegation = parameters.markNegation
         var previous: UInt64? = nil, beforePrevious: UInt64? = nil
         var negated = false
-        TokenScanner.forEachToken(in: text) { bytes, clauseBreak in
+        var sentenceEnded = false
+        TokenScanner.forEachToken(in: text) { bytes, punctuation in
             let plain = tokenHash(bytes)
+            // Noted before a dropped stop word can return, so a sentence that opens with one still starts afresh.
+            if punctuation == .sentence { sentenceEnded = true }
             if stopWordHashes.contains(plain) {
                 if dropStopWords { return }
             } else {
                 word(bytes, plain)
             }
-            if clauseBreak { negated = false }
+            if punctuation != .none { negated = false }
             let hash = negated ? mix(plain ^ negationSalt) : plain
-            hits.append(Int32(truncatingIfNeeded: mix(hash ^ seeds.unigram) & mask))
-            if ngramMax >= 2, let previous {
-                let bigram = (previous &* 0x9E37_79B9_7F4A_7C15) ^ hash
-                hits.append(Int32(truncatingIfNeeded: mix(bigram ^ seeds.bigram) & mask))
-                if ngramMax >= 3, let beforePrevious {
-                    let trigram = (beforePrevious &* 0xC2B2_AE3D_27D4_EB4F) ^ bigram
-                    hits.append(Int32(truncatingIfNeeded: mix(trigram ^ seeds.trigram) & mask))
-                }
-            }
+            appendNgrams(hash, previous: previous, beforePrevious: beforePrevious, seeds: seeds, ngramMax: ngramMax,
+                         mask: mask, into: &hits)
+            closing.add(hash, startsSentence: sentenceEnded)
+            sentenceEnded = false
             beforePrevious = previous
             previous = hash
             if markNegation && !negated && isNegation(bytes, hash: plain) { negated = true }
+        }
+    }
+
+    @inline(__always)
+    static func appendNgrams(_ hash: UInt64, previous: UInt64?, beforePrevious: UInt64?,
+                             seeds: (unigram: UInt64, bigram: UInt64, trigram: UInt64), ngramMax: Int, mask: UInt64,
+                             into hits: inout [Int32]) {
+        hits.append(Int32(truncatingIfNeeded: mix(hash ^ seeds.unigram) & mask))
+        if ngramMax >= 2, let previous {
+            let bigram = (previous &* 0x9E37_79B9_7F4A_7C15) ^ hash
+            hits.append(Int32(truncatingIfNeeded: mix(bigram ^ seeds.bigram) & mask))
+            if ngramMax >= 3, let beforePrevious {
+                let trigram = (beforePrevious &* 0xC2B2_AE3D_27D4_EB4F) ^ bigram
+                hits.append(Int32(truncatingIfNeeded: mix(trigram ^ seeds.trigram) & mask))
+            }
         }
     }
 

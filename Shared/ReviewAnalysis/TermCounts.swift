@@ -1,9 +1,12 @@
-/// One review's hashed n-gram counts before weighting: for the text and for the title, bucket indices ascending.
+/// One review's hashed n-gram counts before weighting: for the text, the title and the text's closing sentence,
+/// bucket indices ascending.
 public struct TermCounts: Sendable, Equatable {
     public var textBuckets: [Int32] = []
     public var textCounts: [Float] = []
     public var summaryBuckets: [Int32] = []
     public var summaryCounts: [Float] = []
+    public var closingBuckets: [Int32] = []
+    public var closingCounts: [Float] = []
 
     public init() {}
 

@@ -10,10 +10,21 @@ import Foundation
 ///
 /// It works on the string's UTF-8 bytes with one reused buffer, because the stream processor runs it for every review.
 enum TokenScanner {
-    /// Calls `body` with each token's lower-cased UTF-8 bytes (valid only during the call) and whether clause
-    /// punctuation (`. , ; : ! ?`) came between it and the previous token, which ends a negation's scope.
+    /// What punctuation came between a token and the previous one.
+    enum Break: UInt8, Comparable {
+        case none = 0
+        /// `, ; :` — ends a negation's scope.
+        case clause = 1
+        /// `. ! ?` — ends a sentence (and a negation's scope).
+        case sentence = 2
+
+        static func < (a: Break, b: Break) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// Calls `body` with each token's lower-cased UTF-8 bytes (valid only during the call) and the strongest
+    /// punctuation that came between it and the previous token.
     @inline(__always)
-    static func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>, Bool) -> Void) {
+    static func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>, Break) -> Void) {
         var text = text
         text.withUTF8 { bytes in
             var token = TokenBuffer()
@@ -33,7 +44,7 @@ enum TokenScanner {
                         if !token.apostrophe() { token.finish(body) }
                     } else {
                         token.finish(body)
-                        if isClausePunctuation(byte) { token.clauseBreak = true }
+                        token.noteBreak(byte)
                     }
                     continue
                 }
@@ -51,14 +62,6 @@ enum TokenScanner {
                 }
             }
             token.finish(body)
-        }
-    }
-
-    @inline(__always)
-    static func isClausePunctuation(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F: true
-        default: false
         }
     }
 
@@ -99,8 +102,8 @@ private struct TokenBuffer {
     private var count = 0
     var hasNonASCII = false
     var pendingApostrophe = false
-    /// Clause punctuation seen since the last emitted token.
-    var clauseBreak = false
+    /// The strongest punctuation seen since the last emitted token.
+    var pendingBreak = TokenScanner.Break.none
 
     init() { storage = .allocate(capacity: capacity) }
 
@@ -147,20 +150,29 @@ private struct TokenBuffer {
         return true
     }
 
+    @inline(__always)
+    mutating func noteBreak(_ byte: UInt8) {
+        switch byte {
+        case 0x2E, 0x21, 0x3F: pendingBreak = .sentence
+        case 0x2C, 0x3B, 0x3A: if pendingBreak == .none { pendingBreak = .clause }
+        default: break
+        }
+    }
+
     /// Emits the token, if any, and starts a new one.
     @inline(__always)
-    mutating func finish(_ body: (UnsafeBufferPointer<UInt8>, Bool) -> Void) {
+    mutating func finish(_ body: (UnsafeBufferPointer<UInt8>, TokenScanner.Break) -> Void) {
         pendingApostrophe = false
         if count >= 2 && storage[count - 1] == 0x73 && storage[count - 2] == 0x27 { count -= 2 }
         if count > 0 {
             let bytes = UnsafeBufferPointer(start: storage, count: count)
             if hasNonASCII {
                 var normalized = String(decoding: bytes, as: UTF8.self).precomposedStringWithCanonicalMapping
-                normalized.withUTF8 { body($0, clauseBreak) }
+                normalized.withUTF8 { body($0, pendingBreak) }
             } else {
-                body(bytes, clauseBreak)
+                body(bytes, pendingBreak)
             }
-            clauseBreak = false
+            pendingBreak = .none
         }
         count = 0
         hasNonASCII = false

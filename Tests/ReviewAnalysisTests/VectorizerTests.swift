@@ -3,7 +3,7 @@ import ReviewAnalysis
 import Testing
 
 struct VectorizerTests {
-    let unigrams = VectorizerParameters(ngramMax: 1, markNegation: false)
+    let unigrams = VectorizerParameters(ngramMax: 1, markNegation: false, closingWeight: 0)
 
     /// The bucket a single word lands in (a one-word text has exactly one feature).
     func bucket(_ word: String, _ parameters: VectorizerParameters) -> Int32 {
@@ -48,7 +48,7 @@ struct VectorizerTests {
     }
 
     @Test func titleWordsLiveInTheirOwnNamespaceAndWeight() {
-        let parameters = VectorizerParameters(ngramMax: 1, summaryWeight: 0.5)
+        let parameters = VectorizerParameters(ngramMax: 1, summaryWeight: 0.5, closingWeight: 0)
         let counts = HashingVectorizer.counts(text: "lovely", summary: "lovely", parameters: parameters)
         #expect(counts.summaryBuckets.count == 1)
         #expect(counts.summaryBuckets != counts.textBuckets)
@@ -57,6 +57,37 @@ struct VectorizerTests {
         #expect(vector.values.sorted() == [0.5, 1])
         let ignored = HashingVectorizer.counts(text: "lovely", summary: "lovely", parameters: VectorizerParameters(summaryWeight: 0))
         #expect(ignored.summaryBuckets.isEmpty)
+    }
+
+    @Test func theLastSentenceIsCountedAgainInItsOwnNamespaceAndWeight() throws {
+        let parameters = VectorizerParameters(ngramMax: 2, markNegation: true, summaryWeight: 0, closingWeight: 0.5)
+        let closing = { (text: String) in HashingVectorizer.counts(text: text, summary: "", parameters: parameters).closingBuckets }
+        let review = HashingVectorizer.counts(text: "Lovely colour, soft. Sadly it runs small!", summary: "", parameters: parameters)
+        // The closing sentence's n-grams are those of the sentence alone (a one-sentence text is its own closing one),
+        // in buckets apart from the text's; trailing punctuation does not start an empty sentence.
+        #expect(review.closingBuckets == closing("Sadly it runs small"))
+        #expect(review.closingBuckets.count == 7)
+        #expect(Set(review.closingBuckets).isDisjoint(with: HashingVectorizer.counts(text: "Sadly it runs small", summary: "",
+            parameters: parameters).textBuckets))
+        #expect(closing("Great. Not flattering") == closing("not flattering"), "negation marking as in the text")
+        #expect(closing("Great. Not flattering") != closing("flattering not"))
+        #expect(closing("Fits well? yes") == closing("yes") && closing("") == [])
+        let vectorizer = HashingVectorizer(parameters: parameters, fittedOn: [review])
+        let norm = { (values: ArraySlice<Float>) in values.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
+        let vector = vectorizer.transform(review)
+        #expect(vector.count == review.textBuckets.count + review.closingBuckets.count)
+        let closingValues = vector.indices.enumerated().filter { review.closingBuckets.contains($0.element) }.map { vector.values[$0.offset] }
+        #expect(abs(norm(closingValues[...]) - 0.5) < 1e-6)
+        let off = VectorizerParameters(ngramMax: 2, markNegation: true, summaryWeight: 0, closingWeight: 0)
+        #expect(HashingVectorizer.counts(text: "A. B", summary: "", parameters: off).closingBuckets.isEmpty)
+    }
+
+    @Test func modelFilesWrittenBeforeTheClosingSentenceReadItAsOff() throws {
+        let old = #"{"hashBits":18,"markNegation":true,"ngramMax":2,"removeStopWords":false,"sublinearTF":true,"summaryWeight":0.7}"#
+        let parameters = try JSONDecoder().decode(VectorizerParameters.self, from: Data(old.utf8))
+        #expect(parameters.closingWeight == 0 && parameters.summaryWeight == 0.7)
+        let written = try JSONEncoder().encode(VectorizerParameters())
+        #expect(try JSONDecoder().decode(VectorizerParameters.self, from: written) == VectorizerParameters())
     }
 
     @Test func emptyTextGivesAnEmptyVector() {
