@@ -25,7 +25,7 @@ public struct StructuredLogHandler: LogHandler {
     ) {
         var fields = self.metadata
         if let explicit { fields.merge(explicit) { _, new in new } }
-        let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        let time = LogTimestamp.now()
         let text: String
         switch format {
         case .json:
