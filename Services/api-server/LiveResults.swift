@@ -21,6 +21,9 @@ actor LiveResults {
     private var history: [(Date, Int)] = []
     private let subscriberGauge = Gauge(label: "api_stream_subscribers")
     private var book = WordCountBook()
+    /// The newest batch record seen: records come in increasing order, so one below it means the totals were
+    /// reset (their batch numbers start again) and everything is read again.
+    private var lastRecord = 0
 
     init(repository: any ResultsRepository, logger: Logger) {
         self.repository = repository
@@ -49,9 +52,10 @@ actor LiveResults {
     }
 
     /// Applies one batch record and pushes what changed. Returns false when the record does not follow what the cache
-    /// holds (records were missed, or nothing was read yet): the caller then reloads.
+    /// holds (records were missed, the batch numbers started again, or nothing was read yet): the caller then reloads.
     func apply(_ record: BatchRecord) -> Bool {
-        guard var next = snapshot else { return false }
+        defer { lastRecord = record.batch }
+        guard var next = snapshot, record.batch >= lastRecord else { return false }
         switch book.add(record.words, batch: record.batch) {
         case .alreadyCounted: return true
         case .missedBatches: return false

@@ -67,11 +67,11 @@ struct MongoResultsRepository: ResultsRepository {
         try await changes.waitUntilOpen()
         return Self.bridge(changes) { event in
             switch event["operationType"]?.stringValue {
-            case "insert":
+            case "insert", "replace":
                 guard let document = event["fullDocument"]?.documentValue, let record = Self.batchRecord(from: document)
                 else { return .skip }
                 return .yield(record)
-            case "delete", "update", "replace":
+            case "delete", "update":
                 // The processor deleting records past their retention; nothing else changes them.
                 return .skip
             default:

@@ -201,7 +201,9 @@ struct ResultStore: Sendable {
     /// the retention.
     private func writeRecord(_ record: BSONDocument, session: MongoSession, outcome: inout Outcome) async throws {
         let log = database.collection(ResultCollections.batches)
-        try await log.insertOne(record, session: session)
+        // Replaced, not inserted: if the totals were reset without the records, an old record with this number must
+        // not make the transaction fail for ever on a duplicate key.
+        _ = try await log.bulkWrite([.replaceOne(filter: ["_id": record["_id"]!], replacement: record, upsert: true)], session: session)
         outcome.roundTrips += 1
         if let batch = record["_id"]?.intValue, batch % 100 == 0, batch > ResultCollections.batchLogRetention {
             _ = try await log.deleteMany(["_id": ["$lte": .int64(Int64(batch - ResultCollections.batchLogRetention))]], session: session)

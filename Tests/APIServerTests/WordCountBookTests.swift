@@ -86,5 +86,9 @@ struct LiveResultsRecordTests {
         skipped.batch = 4
         #expect(await live.apply(skipped) == false, "batch 3 is missing")
         #expect(await live.current() == snapshot)
+        // The totals were reset (batch numbers start again): a record below the last one seen asks for a reload.
+        var restarted = record
+        restarted.batch = 1
+        #expect(await live.apply(restarted) == false)
     }
 }
