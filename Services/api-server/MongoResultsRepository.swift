@@ -8,28 +8,18 @@ struct MongoResultsRepository: ResultsRepository {
     let database: MongoDatabase
 
     func topWords(limit: Int) async throws -> [WordCountEntry] {
-        try await database.collection(ResultCollections.wordCount)
-            .find([:], sort: ["count": -1, "_id": 1], limit: limit)
-            .compactMap { document in
-                guard let word = document["_id"]?.stringValue, let count = document["count"]?.intValue else { return nil }
-                return WordCountEntry(_id: word, value: word, count: count)
-            }
+        try await wordCounts(sort: ["count": -1, "_id": 1], limit: limit).map { WordCountEntry(_id: $0.0, value: $0.0, count: $0.1) }
     }
 
     /// The newest predictions are those with `seq` in (total − limit, total]: a range the `seq` index answers in
     /// milliseconds, where a sort with a limit made the local database sort the whole collection (3 s at 110,000
     /// predictions, on every commit, holding up the processor's writes).
     func recentPredictions(limit: Int) async throws -> [PredictionEntry] {
-        let total = try await totals().reviews
-        return try await database.collection(ResultCollections.sentiment)
-            .find(["seq": ["$gt": .int64(Int64(total - limit))]], sort: ["seq": -1], limit: limit)
-            .compactMap(Self.prediction(from:))
+        try await predictions(upTo: try await totals().reviews, limit: limit)
     }
 
     func recentAccuracy(limit: Int) async throws -> [AccuracyPoint] {
-        try await database.collection(ResultCollections.accuracy)
-            .find([:], sort: ["_id": -1], limit: limit)
-            .compactMap(Self.accuracyPoint(from:))
+        try await accuracyPoints(limit: limit)
     }
 
     /// Points the processor wrote with their total in the indexed `reviews` field (points written before that field
@@ -41,25 +31,34 @@ struct MongoResultsRepository: ResultsRepository {
     }
 
     func storedResults() async throws -> StoredResults {
-        let database = self.database
-        return try await database.withTransaction { session in
+        try await database.withTransaction { session in
             var stored = StoredResults()
-            stored.totals = ResultTotals(document: try await database.collection(ResultCollections.totals)
-                .findOne(["_id": .string(ResultCollections.totalsID)], session: session))
-            stored.words = try await database.collection(ResultCollections.wordCount).find([:], session: session)
-                .compactMap { document in
-                    guard let word = document["_id"]?.stringValue, let count = document["count"]?.intValue else { return nil }
-                    return (word, count)
-                }
-            stored.predictions = try await database.collection(ResultCollections.sentiment).find(
-                ["seq": ["$gt": .int64(Int64(stored.totals.reviews - ResultsSnapshot.size))]], sort: ["seq": -1],
-                limit: ResultsSnapshot.size, session: session
-            ).compactMap(Self.prediction(from:))
-            stored.accuracy = try await database.collection(ResultCollections.accuracy)
-                .find([:], sort: ["_id": -1], limit: ResultsSnapshot.size, session: session)
-                .compactMap(Self.accuracyPoint(from:))
+            stored.totals = try await totals(session: session)
+            stored.words = try await wordCounts(session: session)
+            stored.predictions = try await predictions(upTo: stored.totals.reviews, limit: ResultsSnapshot.size, session: session)
+            stored.accuracy = try await accuracyPoints(limit: ResultsSnapshot.size, session: session)
             return stored
         }
+    }
+
+    private func wordCounts(sort: BSONDocument? = nil, limit: Int? = nil, session: MongoSession? = nil) async throws -> [(String, Int)] {
+        try await database.collection(ResultCollections.wordCount).find([:], sort: sort, limit: limit, session: session)
+            .compactMap { document in
+                guard let word = document["_id"]?.stringValue, let count = document["count"]?.intValue else { return nil }
+                return (word, count)
+            }
+    }
+
+    private func predictions(upTo total: Int, limit: Int, session: MongoSession? = nil) async throws -> [PredictionEntry] {
+        try await database.collection(ResultCollections.sentiment)
+            .find(["seq": ["$gt": .int64(Int64(total - limit))]], sort: ["seq": -1], limit: limit, session: session)
+            .compactMap(Self.prediction(from:))
+    }
+
+    private func accuracyPoints(limit: Int, session: MongoSession? = nil) async throws -> [AccuracyPoint] {
+        try await database.collection(ResultCollections.accuracy)
+            .find([:], sort: ["_id": -1], limit: limit, session: session)
+            .compactMap(Self.accuracyPoint(from:))
     }
 
     func batchRecords() async throws -> AsyncThrowingStream<BatchRecord, Error> {
@@ -137,7 +136,12 @@ struct MongoResultsRepository: ResultsRepository {
     }
 
     func totals() async throws -> ResultTotals {
-        ResultTotals(document: try await database.collection(ResultCollections.totals).findOne(["_id": .string(ResultCollections.totalsID)]))
+        try await totals(session: nil)
+    }
+
+    private func totals(session: MongoSession?) async throws -> ResultTotals {
+        ResultTotals(document: try await database.collection(ResultCollections.totals)
+            .findOne(["_id": .string(ResultCollections.totalsID)], session: session))
     }
 
     func prediction(id: String) async throws -> PredictionEntry? {

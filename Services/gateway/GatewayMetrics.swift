@@ -20,18 +20,19 @@ final class GatewayMetrics: @unchecked Sendable {
 
     /// Counts one answer (or failure, with status `error`) from an upstream.
     func recordUpstreamRequest(_ upstream: Upstream, status: String) {
-        let key = upstream.name + " " + status
-        let counter = lock.withLock {
-            if let counter = upstreamRequests[key] { return counter }
-            let counter = Counter(
-                label: "gateway_upstream_requests_total",
-                dimensions: [("upstream", upstream.name), ("status", status)],
-                factory: factory
-            )
-            upstreamRequests[key] = counter
+        counter(in: \.upstreamRequests, key: upstream.name + " " + status, label: "gateway_upstream_requests_total",
+                dimensions: [("upstream", upstream.name), ("status", status)]).increment()
+    }
+
+    /// The counter stored under `key` in one of the tables, made on first use.
+    private func counter(in table: ReferenceWritableKeyPath<GatewayMetrics, [String: Counter]>, key: String, label: String,
+                         dimensions: [(String, String)]) -> Counter {
+        lock.withLock {
+            if let counter = self[keyPath: table][key] { return counter }
+            let counter = Counter(label: label, dimensions: dimensions, factory: factory)
+            self[keyPath: table][key] = counter
             return counter
         }
-        counter.increment()
     }
 
     func recordHealth(_ upstream: Upstream, healthy: Bool) {
@@ -47,13 +48,7 @@ final class GatewayMetrics: @unchecked Sendable {
     /// Counts one proxied GET on a cached path by what the cache did: `hit`, `miss` (asked upstream and stored) or
     /// `uncacheable` (asked upstream, not stored).
     func recordCache(_ result: String) {
-        let counter = lock.withLock {
-            if let counter = cacheLookups[result] { return counter }
-            let counter = Counter(label: "gateway_cache_requests_total", dimensions: [("result", result)], factory: factory)
-            cacheLookups[result] = counter
-            return counter
-        }
-        counter.increment()
+        counter(in: \.cacheLookups, key: result, label: "gateway_cache_requests_total", dimensions: [("result", result)]).increment()
     }
 
     func recordRateLimited() {

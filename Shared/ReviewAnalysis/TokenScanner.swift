@@ -11,14 +11,12 @@ import Foundation
 /// It works on the string's UTF-8 bytes with one reused buffer, because the stream processor runs it for every review.
 enum TokenScanner {
     /// What punctuation came between a token and the previous one.
-    enum Break: UInt8, Comparable {
-        case none = 0
+    enum Break {
+        case none
         /// `, ; :` — ends a negation's scope.
-        case clause = 1
+        case clause
         /// `. ! ?` — ends a sentence (and a negation's scope).
-        case sentence = 2
-
-        static func < (a: Break, b: Break) -> Bool { a.rawValue < b.rawValue }
+        case sentence
     }
 
     /// Calls `body` with each token's lower-cased UTF-8 bytes (valid only during the call) and the strongest
