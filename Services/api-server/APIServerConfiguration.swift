@@ -8,6 +8,8 @@ struct APIServerConfiguration: Sendable {
     var reviewsTopic = "reviews"
     var partitions = 6
     var ackTimeout: Duration = .seconds(5)
+    /// How long the producer waits to fill a batch before sending; each POST waits at least this long.
+    var lingerMilliseconds = 5
     /// Largest accepted request body; DESIGN.md's 64 KiB.
     var maxBodyBytes = 64 * 1024
 }

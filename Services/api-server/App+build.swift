@@ -25,6 +25,7 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
     producerConfiguration.clientID = "api-server"
     producerConfiguration.messageTimeoutMilliseconds = Int(configuration.ackTimeout.components.seconds * 1000)
         + Int(configuration.ackTimeout.components.attoseconds / 1_000_000_000_000_000)
+    producerConfiguration.lingerMilliseconds = configuration.lingerMilliseconds
     let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
     let publisher = KafkaReviewPublisher(producer: producer, topic: configuration.reviewsTopic)
 

@@ -27,10 +27,19 @@ struct APIServerCommand: AsyncParsableCommand {
     var partitions = EnvironmentDefault.int("REVIEWS_PARTITIONS", 6)
     @Option(help: "How long to wait for the broker to acknowledge a review before answering 503, in ms [env: ACK_TIMEOUT_MS].")
     var ackTimeoutMs = EnvironmentDefault.int("ACK_TIMEOUT_MS", 5000)
+    @Option(help: "How long the Kafka producer waits to batch reviews before sending, in ms; each POST waits at least this long [env: LINGER_MS].")
+    var lingerMs = EnvironmentDefault.int("LINGER_MS", 5)
     @Option(help: "Log format: json or logfmt [env: LOG_FORMAT].")
     var logFormat = EnvironmentDefault.string("LOG_FORMAT", "logfmt")
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [env: LOG_LEVEL].")
     var logLevel = EnvironmentDefault.string("LOG_LEVEL", "info")
+
+    /// The entry point: request handlers run on NIO's event loops (``EventLoopConcurrency``); the database and the
+    /// broker are reached from threads of their own.
+    static func main() async {
+        EventLoopConcurrency.install()
+        await main(nil)
+    }
 
     func validate() throws {
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or logfmt, not \(logFormat)") }
@@ -38,6 +47,7 @@ struct APIServerCommand: AsyncParsableCommand {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
         guard partitions > 0 else { throw ValidationError("--partitions must be positive") }
         guard ackTimeoutMs > 0 else { throw ValidationError("--ack-timeout-ms must be positive") }
+        guard lingerMs >= 0 else { throw ValidationError("--linger-ms must not be negative") }
     }
 
     func run() async throws {
@@ -46,7 +56,7 @@ struct APIServerCommand: AsyncParsableCommand {
             host: host, port: port,
             kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
             mongoURI: mongoURI, mongoDatabase: mongoDB, reviewsTopic: reviewsTopic, partitions: partitions,
-            ackTimeout: .milliseconds(ackTimeoutMs)
+            ackTimeout: .milliseconds(ackTimeoutMs), lingerMilliseconds: lingerMs
         )
         let app = try await buildApplication(configuration, registry: registry)
         try await app.runService()

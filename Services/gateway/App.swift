@@ -12,8 +12,9 @@ struct GatewayCommand: AsyncParsableCommand {
             Static files come from --static-dir (precompressed .gz siblings are served to clients accepting gzip; any \
             other path that is not a file gets index.html). Requests under /api/ go to a healthy upstream, chosen by \
             --balance; an upstream leaves the pool after 2 failed health checks in a row or a failed connection, and \
-            returns after 1 passing check. GETs of the result lists and the summary are answered from memory for             --cache-ttl-ms after an upstream answered them (X-Cache: HIT or MISS says which). Every option can also be set from the environment variable named in its \
-            help; a flag wins over the environment.
+            returns after 1 passing check. GETs of the result lists and the summary are answered from memory for \
+            --cache-ttl-ms after an upstream answered them (X-Cache: HIT or MISS says which). Every option can also be \
+            set from the environment variable named in its help; a flag wins over the environment.
             """
     )
 
@@ -56,6 +57,12 @@ struct GatewayCommand: AsyncParsableCommand {
     var logFormat = EnvironmentDefault.string("LOG_FORMAT", "logfmt")
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [env: LOG_LEVEL].")
     var logLevel = EnvironmentDefault.string("LOG_LEVEL", "info")
+
+    /// The entry point: request handlers run on NIO's event loops (``EventLoopConcurrency``).
+    static func main() async {
+        EventLoopConcurrency.install()
+        await main(nil)
+    }
 
     func validate() throws {
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or logfmt, not \(logFormat)") }

@@ -67,7 +67,7 @@ enum ProxyHeaders {
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return given
         }
-        return UUID().uuidString.lowercased()
+        return RequestIDs.next()
     }
 
     /// The client address to use for rate limiting: the last `X-Forwarded-For` entry (the one the trusted proxy

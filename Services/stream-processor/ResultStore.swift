@@ -11,6 +11,8 @@ import ReviewContracts
 /// retry sees the winner's offsets, so each review is counted exactly once.
 struct ResultStore: Sendable {
     let database: MongoDatabase
+    /// Words committed to `wordcount` by this process, so their increments can be grouped (``WordCountWrite``).
+    let knownWords = KnownWords()
 
     /// What one write did.
     struct Outcome: Sendable {
@@ -24,6 +26,10 @@ struct ResultStore: Sendable {
         /// Offsets now stored for the partitions written.
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
         var roundTrips = 0
+        /// `wordcount` statements sent for the batch's word increments (grouped ones name several words).
+        var wordStatements = 0
+        /// The words the batch stored.
+        var words: [String] = []
         /// How long each database step took, in order (for the debug log: where a slow batch spends its time).
         var steps: [(String, Duration)] = []
         private var lastMark = ContinuousClock.now
@@ -61,20 +67,29 @@ struct ResultStore: Sendable {
     }
 
     func write(_ batch: MicroBatch) async throws -> Outcome {
-        var outcome: Outcome
-        do {
-            outcome = try await write(batch, replaceExisting: false)
-        } catch let error as MongoError {
-            // A review id seen before (a client re-sent an id): replace instead of insert. Rare, so the common path
-            // keeps the fast insert.
-            guard case .server(let code, _, _) = error, code == 11000 else { throw error }
-            outcome = try await write(batch, replaceExisting: true)
+        var replaceExisting = false, groupWords = true
+        while true {
+            do {
+                var outcome = try await write(batch, replaceExisting: replaceExisting, groupWords: groupWords)
+                outcome.lap("commit")
+                knownWords.insert(outcome.words)
+                return outcome
+            } catch let error as MongoError where !replaceExisting && error.isDuplicateKey {
+                // A review id seen before (a client re-sent an id): replace instead of insert. Rare, so the common
+                // path keeps the fast insert.
+                replaceExisting = true
+            } catch is StoredWordsMissing where groupWords {
+                // Words this process saw committed are gone (the database was reset): write every word as an upsert.
+                knownWords.forget()
+                groupWords = false
+            }
         }
-        outcome.lap("commit")
-        return outcome
     }
 
-    private func write(_ batch: MicroBatch, replaceExisting: Bool) async throws -> Outcome {
+    /// A grouped word-count statement matched fewer stored words than it named; the transaction is aborted.
+    struct StoredWordsMissing: Error {}
+
+    private func write(_ batch: MicroBatch, replaceExisting: Bool, groupWords: Bool) async throws -> Outcome {
         let partitions = Array(batch.nextOffsets.keys)
         return try await database.withTransaction { session in
             var outcome = Outcome()
@@ -90,14 +105,21 @@ struct ResultStore: Sendable {
             let now = Date()
             var newWords = 0
             let wordCounts = fresh.wordCounts
-            if !wordCounts.isEmpty {
+            let wordWrite = groupWords
+                ? WordCountWrite(counts: wordCounts, isStored: knownWords.contains)
+                : WordCountWrite(upserting: wordCounts)
+            if !wordWrite.isEmpty {
+                let operations = wordWrite.operations
                 let result = try await database.collection(ResultCollections.wordCount).bulkWrite(
-                    wordCounts.map { word, count in
-                        .updateOne(filter: ["_id": .string(word)], update: ["$inc": ["count": .int64(Int64(count))]], upsert: true)
-                    },
-                    ordered: false, session: session
+                    operations, ordered: false, session: session
                 )
+                // Upserts match or insert every word they name, so a shortfall is a grouped word not stored.
+                if result.matchedCount + result.upsertedCount < wordWrite.expectedMatches + wordWrite.upserts.count {
+                    throw StoredWordsMissing()
+                }
                 newWords = result.upsertedCount
+                outcome.wordStatements = operations.count
+                outcome.words = Array(wordCounts.keys)
                 outcome.roundTrips += 1
                 outcome.lap("wordcount")
             }

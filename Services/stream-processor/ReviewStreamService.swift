@@ -120,7 +120,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
         state.advance(outcome.nextOffsets)
         logger.debug("batch written", metadata: [
             "messages": "\(batch.messageCount)", "counted": "\(outcome.counted)", "dlq": "\(outcome.deadLettered)",
-            "skipped": "\(outcome.skipped)", "roundTrips": "\(outcome.roundTrips)", "total": "\(outcome.totalReviews ?? -1)",
+            "skipped": "\(outcome.skipped)", "roundTrips": "\(outcome.roundTrips)", "wordStatements": "\(outcome.wordStatements)", "total": "\(outcome.totalReviews ?? -1)",
             "db": "\(outcome.stepSummary)",
         ])
     }

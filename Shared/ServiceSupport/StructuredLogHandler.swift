@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 
-/// Writes one line per log record to standard error, as JSON or logfmt.
+/// Writes one line per log record to standard error, as JSON or logfmt, through ``LogOutput`` (batched; warnings and
+/// worse at once).
 public struct StructuredLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -23,8 +24,8 @@ public struct StructuredLogHandler: LogHandler {
         level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
         source: String, file: String, function: String, line: UInt
     ) {
-        var fields = self.metadata
-        if let explicit { fields.merge(explicit) { _, new in new } }
+        var fields = explicit ?? [:]
+        if !self.metadata.isEmpty { fields = self.metadata.merging(fields) { _, new in new } }
         let time = LogTimestamp.now()
         let text: String
         switch format {
@@ -34,16 +35,29 @@ public struct StructuredLogHandler: LogHandler {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             text = String(decoding: data, as: UTF8.self)
         case .logfmt:
-            var parts = ["time=\(time)", "level=\(level.rawValue)", "logger=\(Self.quoted(label))", "msg=\(Self.quoted(message.description))"]
-            for key in fields.keys.sorted() { parts.append("\(key)=\(Self.quoted(fields[key]!.description))") }
-            text = parts.joined(separator: " ")
+            text = Self.logfmt(time: time, level: level, label: label, message: message.description, fields: fields)
         }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        LogOutput.standardError.write(text, immediately: level >= .warning)
     }
 
-    /// logfmt quotes values containing spaces, quotes or `=`.
+    /// One logfmt line: time, level, logger and message, then the fields sorted by key. Built in one string, as the
+    /// gateway writes one for every request.
+    static func logfmt(time: String, level: Logger.Level, label: String, message: String, fields: Logger.Metadata) -> String {
+        var line = ""
+        line.reserveCapacity(128 + fields.count * 32)
+        line += "time="; line += time
+        line += " level="; line += level.rawValue
+        line += " logger="; line += quoted(label)
+        line += " msg="; line += quoted(message)
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+            line += " "; line += key; line += "="; line += quoted(value.description)
+        }
+        return line
+    }
+
+    /// logfmt quotes values containing spaces, quotes, `=` or newlines.
     static func quoted(_ value: String) -> String {
-        guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\n" }) else { return value }
+        guard value.isEmpty || value.utf8.contains(where: { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D || $0 == 0x0A }) else { return value }
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
