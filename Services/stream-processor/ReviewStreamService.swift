@@ -126,11 +126,12 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     }
 
     /// Kafka's committed offsets are only for lag monitoring; the stored offsets in MongoDB are the truth, so a
-    /// rejected commit (the local broker refuses commits during a rebalance) is harmless.
+    /// rejected commit (the local broker refuses commits during a rebalance) is harmless, and the next batch's write
+    /// does not wait for the broker's answer.
     private func commitToKafka(_ outcome: ResultStore.Outcome, consumer: KafkaConsumer) async {
         let offsets = outcome.nextOffsets.map { KafkaTopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }
         guard !offsets.isEmpty else { return }
-        do { try await consumer.commit(offsets) } catch { logger.debug("kafka offset commit rejected", metadata: ["error": "\(error)"]) }
+        do { try await consumer.commitInBackground(offsets) } catch { logger.debug("kafka offset commit refused", metadata: ["error": "\(error)"]) }
     }
 
     private func publishDeadLetters(_ letters: [MicroBatch.DeadLetter]) async throws {

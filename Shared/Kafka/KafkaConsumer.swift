@@ -132,6 +132,18 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// Sends a commit of the given next offsets and returns without waiting for the broker's answer, which is not
+    /// reported (a rejection leaves the previous commit in place). For offsets kept only for monitoring: the wait for
+    /// a busy broker then never holds up the caller. `close()` waits for commits still in flight.
+    public func commitInBackground(_ offsets: [KafkaTopicPartitionOffset]) async throws {
+        guard !offsets.isEmpty else { return }
+        try await control { handle in
+            let list = RDKafkaTopicPartitionList(offsets)
+            let result = list.withPointer { rd_kafka_commit(handle, $0, 1) }
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, while: "committing offsets") }
+        }
+    }
+
     /// The group's committed next offsets; `KafkaTopicPartitionOffset.noOffset` (-1001) where there is none.
     public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(5)) async throws -> [KafkaTopicPartitionOffset] {
         guard !partitions.isEmpty else { return [] }

@@ -113,6 +113,34 @@ struct ConsumerGroupTests {
         #expect(extra.isEmpty)
     }
 
+    @Test("a commit in the background is seen by the group shortly after, and close waits for it")
+    func backgroundCommitsLand() async throws {
+        let topic = try await TestBroker.makeTopic("bgcommit", partitions: 1)
+        let group = TestBroker.unique("bgcommit")
+        let producer = try TestBroker.producer()
+        _ = try await producer.send((0..<6).map { KafkaProducerMessage(topic: topic, key: nil, value: "m\($0)") })
+        await producer.shutdown()
+        let partition = KafkaTopicPartition(topic: topic, partition: 0)
+
+        let first = try TestBroker.consumer(group: group, topics: [topic])
+        _ = try await TestBroker.drain(first, count: 3)
+        try await first.commitInBackground([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 2)])
+        var seen: [Int64] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while seen != [2], ContinuousClock.now < deadline {
+            seen = try await first.committed([partition]).map(\.offset)
+            if seen != [2] { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(seen == [2])
+        // Sent right before close: close waits for it, so the next member starts there.
+        try await first.commitInBackground([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 3)])
+        await first.close()
+        let second = try TestBroker.consumer(group: group, topics: [topic])
+        let rest = try await TestBroker.drain(second, count: 3)
+        await second.close()
+        #expect(rest.map(\.offset) == [3, 4, 5])
+    }
+
     @Test("seek makes the next poll re-read from the given offset")
     func seekRereads() async throws {
         let topic = try await TestBroker.makeTopic("seek", partitions: 1)
