@@ -58,6 +58,10 @@ struct ResultStore: Sendable {
         // Earlier versions indexed word counts by count for the readers' top-words sort. The readers now keep the
         // counts in memory, and on the local database the index made every batch's `$inc` upserts 2–3× slower.
         _ = try? await database.runCommand(["dropIndexes": .string(ResultCollections.wordCount), "index": "count_desc"])
+        // Words already stored are written grouped from the first batch on; a restarted processor would otherwise
+        // upsert every word one by one until it had seen each committed again (its first minutes ran slow).
+        let stored = try await database.collection(ResultCollections.wordCount).find([:], projection: ["_id": 1])
+        knownWords.insert(stored.lazy.compactMap { $0["_id"]?.stringValue })
     }
 
     /// Stored next offsets for every partition of `topic`.

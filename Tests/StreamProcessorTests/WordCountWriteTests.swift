@@ -68,6 +68,13 @@ struct WordCountWriteTests {
         #expect(third.wordStatements < third.words.count)
         #expect(try await storedCounts() == truth)
 
+        // A restarted processor learns the stored words when it starts, so its first batch is grouped too.
+        let restarted = ResultStore(database: database)
+        try await restarted.prepare()
+        let afterRestart = try await restarted.write(batch(texts[0..<100]))
+        #expect(afterRestart.wordStatements < afterRestart.words.count / 4)
+        #expect(try await storedCounts() == truth)
+
         // The collection is dropped behind the store's back: the grouped statements find nothing, and the batch is
         // written again with every word as an upsert.
         try await database.collection(ResultCollections.wordCount).drop()
