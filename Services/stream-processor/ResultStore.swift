@@ -11,7 +11,8 @@ import ReviewContracts
 /// retry sees the winner's offsets, so each review is counted exactly once.
 struct ResultStore: Sendable {
     let database: MongoDatabase
-    /// Words committed to `wordcount` by this process, so their increments can be grouped (``WordCountWrite``).
+    /// Words known to be stored in `wordcount` (read at start, then each committed batch's), so their increments can
+    /// be grouped (``WordCountWrite``).
     let knownWords = KnownWords()
 
     /// What one write did.

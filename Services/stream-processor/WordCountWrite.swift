@@ -9,13 +9,14 @@ import Mongo
 /// linear in the list, so long lists cost more again). Most words of a batch are stored already and most increments
 /// are small, so 600 increments become about 60 statements. Words not known to be stored keep their own upsert.
 ///
-/// Which words are stored is learnt from committed batches (``KnownWords``). Grouped statements never insert, so
-/// if a word believed stored is missing (the collection was dropped behind the processor's back) the statement
-/// matches fewer documents than it names: the caller checks ``expectedMatches`` and, on a shortfall, aborts the
-/// transaction and writes the batch again with every word as an upsert. The stored counts are the same either way.
-struct WordCountWrite: Equatable {
+/// Which words are stored is read at start and learnt from committed batches (``KnownWords``). Grouped statements
+/// never insert, so if a word believed stored is missing (the collection was dropped behind the processor's back)
+/// the statement matches fewer documents than it names: the caller checks ``expectedMatches`` and, on a shortfall,
+/// aborts the transaction and writes the batch again with every word as an upsert. The stored counts are the same
+/// either way.
+struct WordCountWrite {
     /// Stored words that all get `increment`.
-    struct Group: Equatable {
+    struct Group {
         let increment: Int
         let words: [String]
     }
@@ -70,15 +71,11 @@ struct WordCountWrite: Equatable {
         }
         return operations
     }
-
-    static func == (lhs: WordCountWrite, rhs: WordCountWrite) -> Bool {
-        lhs.groups == rhs.groups && lhs.upserts.map(\.word) == rhs.upserts.map(\.word) && lhs.upserts.map(\.count) == rhs.upserts.map(\.count)
-    }
 }
 
-/// The words this processor has seen committed to `wordcount`: words are never deleted there, so once a batch that
-/// counted a word commits, the word stays stored (unless the database itself is dropped, which ``WordCountWrite``
-/// detects). Shared by every write of the process.
+/// The words known to be stored in `wordcount`: those read when the processor starts and those of every batch it
+/// committed since. Words are never deleted there, so a known word stays stored (unless the database itself is
+/// dropped, which ``WordCountWrite`` detects). Shared by every write of the process.
 final class KnownWords: @unchecked Sendable {
     private let lock = NSLock()
     private var words: Set<String> = []

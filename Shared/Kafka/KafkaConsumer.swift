@@ -123,24 +123,24 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// On the local broker a commit sent during a rebalance is rejected: the error then has
     /// `isRebalanceConflict` (and `isRetriable`) set and may be ignored by callers that keep their own offsets.
     public func commit(_ offsets: [KafkaTopicPartitionOffset]) async throws {
-        guard !offsets.isEmpty else { return }
-        try await control { handle in
-            let list = RDKafkaTopicPartitionList(offsets)
-            let result = list.withPointer { rd_kafka_commit(handle, $0, 0) }
-            if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, while: "committing offsets") }
-            if let error = list.firstError(while: "committing offsets") { throw error }
-        }
+        try await commit(offsets, waiting: true)
     }
 
     /// Sends a commit of the given next offsets and returns without waiting for the broker's answer, which is not
     /// reported (a rejection leaves the previous commit in place). For offsets kept only for monitoring: the wait for
     /// a busy broker then never holds up the caller. `close()` waits for commits still in flight.
     public func commitInBackground(_ offsets: [KafkaTopicPartitionOffset]) async throws {
+        try await commit(offsets, waiting: false)
+    }
+
+    private func commit(_ offsets: [KafkaTopicPartitionOffset], waiting: Bool) async throws {
         guard !offsets.isEmpty else { return }
         try await control { handle in
             let list = RDKafkaTopicPartitionList(offsets)
-            let result = list.withPointer { rd_kafka_commit(handle, $0, 1) }
+            let result = list.withPointer { rd_kafka_commit(handle, $0, waiting ? 0 : 1) }
             if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, while: "committing offsets") }
+            // Per-partition outcomes are known only once the broker has answered.
+            if waiting, let error = list.firstError(while: "committing offsets") { throw error }
         }
     }
 

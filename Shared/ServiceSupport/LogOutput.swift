@@ -13,11 +13,14 @@ import Foundation
 /// on the request's thread. Lines are collected here instead and written together by a background thread at most
 /// `flushInterval` after the first of them (what nginx's `access_log … buffer= flush=` does), or at once when
 /// `maxPending` bytes are waiting. Warnings and worse are written at once, after whatever waits before them, so the
-/// lines keep their order and a failure is on disk before anything else happens. Whatever waits at a normal exit is
-/// written by an `atexit` handler.
+/// lines keep their order and a failure is on disk before anything else happens.
 public final class LogOutput: @unchecked Sendable {
-    /// Standard error, where every service logs.
-    public static let standardError = LogOutput(fileDescriptor: 2)
+    /// Standard error, where every service logs; what waits there at a normal exit is written by an `atexit` handler.
+    public static let standardError: LogOutput = {
+        let output = LogOutput(fileDescriptor: 2)
+        atexit { LogOutput.standardError.flush() }
+        return output
+    }()
 
     public let flushInterval: Duration
     public let maxPending: Int
@@ -30,11 +33,10 @@ public final class LogOutput: @unchecked Sendable {
         self.flushInterval = flushInterval
         self.maxPending = maxPending
         pending.reserveCapacity(maxPending + 1024)
-        // The thread keeps the output alive: one per process is made, for standard error.
+        // The thread holds the output for the rest of the process: services make one, for standard error.
         let thread = Thread { self.flushLoop() }
         thread.name = "log-output"
         thread.start()
-        if fileDescriptor == 2 { atexit { LogOutput.standardError.flush() } }
     }
 
     /// Adds one line (a newline is appended); `immediately` writes it, and everything before it, before returning.
