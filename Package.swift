@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", exact: "1.5.0"),
         .package(url: "https://github.com/apple/swift-algorithms.git", exact: "1.2.1"),
+        // Hummingbird's own dependency, named for the HTTP part types the gateway's pipeline handler reads and writes.
+        .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
     ],
     targets: [
         // C libraries, touched only by the Kafka and Mongo wrapper modules.
@@ -57,7 +59,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "Gateway",
-            dependencies: ["ServiceSupport", hummingbird, asyncHTTPClient, argumentParser, logging, metrics, serviceLifecycle],
+            dependencies: ["ServiceSupport", hummingbird, asyncHTTPClient, argumentParser, logging, metrics, serviceLifecycle,
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
+                           .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
             path: "Services/gateway",
             exclude: ["README.md"]
         ),

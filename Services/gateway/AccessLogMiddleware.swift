@@ -49,18 +49,32 @@ struct AccessLogMiddleware: RouterMiddleware {
         _ logger: Logger, _ request: Request, context: Context, status: Int, bytes: Int,
         since start: ContinuousClock.Instant, error: (any Error)?
     ) {
+        AccessLog.write(
+            to: logger, method: request.method, path: request.uri.path, status: status, bytes: bytes, since: start,
+            client: context.peerAddress, upstream: context.trace.upstream, requestID: context.trace.requestID, error: error
+        )
+    }
+}
+
+/// The access log's line, written by the middleware for requests Hummingbird handles and by ``CachedGETHandler`` for
+/// those it answers from the cache.
+enum AccessLog {
+    static func write(
+        to logger: Logger, method: HTTPRequest.Method, path: String, status: Int, bytes: Int, since start: ContinuousClock.Instant,
+        client: String?, upstream: String?, requestID: String?, error: (any Error)? = nil
+    ) {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         var metadata: Logger.Metadata = [
-            "method": "\(request.method)",
-            "path": "\(request.uri.path)",
+            "method": "\(method)",
+            "path": "\(path)",
             "status": "\(status)",
             "bytes": "\(bytes)",
             "ms": "\((milliseconds * 10).rounded() / 10)",
-            "client": "\(context.peerAddress ?? "-")",
+            "client": "\(client ?? "-")",
         ]
-        if let upstream = context.trace.upstream { metadata["upstream"] = "\(upstream)" }
-        if let requestID = context.trace.requestID { metadata["request_id"] = "\(requestID)" }
+        if let upstream { metadata["upstream"] = "\(upstream)" }
+        if let requestID { metadata["request_id"] = "\(requestID)" }
         if let error { metadata["error"] = "\(error)" }
         logger.info("request", metadata: metadata)
     }

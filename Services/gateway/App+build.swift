@@ -1,13 +1,15 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import Prometheus
 import ServiceSupport
 
-/// Builds the gateway: one shared HTTP client, the upstream pool with its health checker, and the router. The same
-/// function serves `main` and the tests.
+/// Builds the gateway: one shared HTTP client, the upstream pool with its health checker, the response cache and rate
+/// limiter (shared by the router and the pipeline's ``CachedGETHandler``), and the router. The same function serves
+/// `main` and the tests.
 /// - Parameters:
 ///   - registry: where `/metrics` reads from; `main` passes the one ``Observability`` bootstrapped.
 ///   - metricsFactory: where the gateway's own metrics go; tests pass a factory over their own registry.
@@ -37,10 +39,25 @@ func buildApplication(
         upstreams: configuration.upstreams, strategy: configuration.balancing,
         failuresBeforeEjection: configuration.failuresBeforeEjection, metrics: metrics, logger: logger
     )
-    let router = buildRouter(configuration, pool: pool, client: client, metrics: metrics, registry: registry, logger: logger)
+    let cache = configuration.cacheTTL > .zero && !configuration.cachePaths.isEmpty
+        ? ResponseCache(ttl: configuration.cacheTTL, pathPrefixes: configuration.cachePaths) : nil
+    let limiter = configuration.rateLimit > 0 ? ClientRateLimiter(rate: configuration.rateLimit, burst: max(1, configuration.burst)) : nil
+    let router = buildRouter(
+        configuration, pool: pool, client: client, cache: cache, limiter: limiter, metrics: metrics, registry: registry, logger: logger
+    )
+    let serverName = "gateway"
+    var channel = HTTP1Channel.Configuration()
+    if let cache, configuration.cacheFastPath {
+        let responder = CachedGETResponder(
+            cache: cache, limiter: limiter, trustForwardedFor: configuration.trustForwardedFor, metrics: metrics, logger: logger,
+            serverName: serverName, metricsFactory: metricsFactory
+        )
+        channel.additionalChannelHandlers = { [CachedGETHandler(responder: responder)] }
+    }
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gateway"),
+        server: .http1(configuration: channel),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         logger: logger
     )
     // The group stops services in reverse order: the server drains first, then the health checker, then the client.
@@ -68,6 +85,8 @@ func buildRouter(
     _ configuration: GatewayConfiguration,
     pool: UpstreamPool,
     client: HTTPClient,
+    cache: ResponseCache?,
+    limiter: ClientRateLimiter?,
     metrics: GatewayMetrics,
     registry: PrometheusCollectorRegistry,
     logger: Logger
@@ -76,9 +95,9 @@ func buildRouter(
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(AccessLogMiddleware(logger: logger))
     router.middlewares.add(JSONErrorMiddleware())
-    if configuration.rateLimit > 0 {
+    if let limiter {
         router.middlewares.add(RateLimitMiddleware(
-            limiter: ClientRateLimiter(rate: configuration.rateLimit, burst: max(1, configuration.burst)),
+            limiter: limiter,
             trustForwardedFor: configuration.trustForwardedFor, metrics: metrics
         ))
     }
@@ -89,8 +108,7 @@ func buildRouter(
     APIProxy(
         pool: pool, client: client, metrics: metrics, upstreamTimeout: configuration.upstreamTimeout,
         maxBodyBytes: configuration.maxBodyBytes, trustForwardedFor: configuration.trustForwardedFor,
-        cache: configuration.cacheTTL > .zero && !configuration.cachePaths.isEmpty
-            ? ResponseCache(ttl: configuration.cacheTTL, pathPrefixes: configuration.cachePaths) : nil
+        cache: cache
     ).addRoutes(to: router)
     return router
 }

@@ -53,6 +53,11 @@ struct GatewayCommand: AsyncParsableCommand {
     var cacheTTLMs = EnvironmentDefault.int("CACHE_TTL_MS", 250)
     @Option(help: "Path prefixes whose GETs are cached, comma-separated [env: CACHE_PATHS].")
     var cachePaths = EnvironmentDefault.string("CACHE_PATHS", "/api/results/,/api/v1/summary")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Answer cache hits before the router, in the connection's pipeline [env: CACHE_FAST_PATH=false turns it off]."
+    )
+    var cacheFastPath = EnvironmentDefault.string("CACHE_FAST_PATH", "true") != "false"
     @Option(help: "Log format: json or logfmt [env: LOG_FORMAT].")
     var logFormat = EnvironmentDefault.string("LOG_FORMAT", "logfmt")
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [env: LOG_LEVEL].")
@@ -105,6 +110,7 @@ struct GatewayCommand: AsyncParsableCommand {
             trustForwardedFor: trustForwardedFor,
             cacheTTL: .milliseconds(cacheTTLMs),
             cachePaths: cachePathList,
+            cacheFastPath: cacheFastPath,
             logLevel: level
         )
         try await buildApplication(configuration, registry: registry).runService()

@@ -32,5 +32,7 @@ struct GatewayConfiguration: Sendable {
     var cacheTTL: Duration = .milliseconds(250)
     /// Paths (prefixes) whose GETs may be cached: the result lists and the summary, which change once per commit.
     var cachePaths = ["/api/results/", "/api/v1/summary"]
+    /// Answer cache hits in the connection's pipeline (``CachedGETHandler``) rather than through Hummingbird's router.
+    var cacheFastPath = true
     var logLevel: Logger.Level = .info
 }

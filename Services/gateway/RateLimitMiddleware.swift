@@ -20,10 +20,13 @@ struct RateLimitMiddleware: RouterMiddleware {
             return try await next(request, context)
         case .limited(let retryAfter):
             metrics.recordRateLimited()
-            var response = try APIError(.tooManyRequests, "rate_limited", "Too many requests from this address; retry in \(retryAfter) s.")
-                .response(from: request, context: context)
+            var response = try Self.error(retryAfter: retryAfter).response(from: request, context: context)
             response.headers[.retryAfter] = String(retryAfter)
             return response
         }
+    }
+
+    static func error(retryAfter: Int) -> APIError {
+        APIError(.tooManyRequests, "rate_limited", "Too many requests from this address; retry in \(retryAfter) s.")
     }
 }

@@ -65,6 +65,18 @@ final class ResponseCache: @unchecked Sendable {
         }
     }
 
+    /// The entry to answer `key` with, if one may be served without asking upstream: fresh, or stale while another
+    /// request refreshes it. Unlike ``lookup(_:now:)`` it never claims the refresh, so a caller that gets nil hands the
+    /// request to the path that does (``APIProxy``).
+    func servable(_ key: String, now: ContinuousClock.Instant = .now) -> Entry? {
+        lock.withLock {
+            guard let entry = entries[key] else { return nil }
+            let age = now - entry.stored
+            if age < ttl || (age < ttl + staleFor && refreshing.contains(key)) { return entry }
+            return nil
+        }
+    }
+
     /// Whether an answer with these status and headers may be stored.
     func isCacheable(status: Int, headers: HTTPFields) -> Bool {
         guard status == 200, headers[.vary] == nil,

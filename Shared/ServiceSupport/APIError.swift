@@ -16,11 +16,13 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = (try? JSONEncoder().encode(["error": error, "detail": detail])) ?? Data()
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body))
-        )
+        Response(status: status, headers: [.contentType: Self.contentType], body: .init(byteBuffer: body))
     }
+
+    /// The JSON body the client gets.
+    public var body: ByteBuffer {
+        ByteBuffer(bytes: (try? JSONEncoder().encode(["error": error, "detail": detail])) ?? Data())
+    }
+
+    public static let contentType = "application/json; charset=utf-8"
 }

@@ -97,6 +97,11 @@ final class TestUpstream: @unchecked Sendable {
         router.get("/api/results/private") { [self] request, _ -> Response in
             Response(status: .ok, headers: [.cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "\(name) \(requestCount(request.uri.path))")))
         }
+        // Answers "slow" after `ms` milliseconds: a request that is still in flight when the next one arrives.
+        router.get("/api/slow") { request, _ -> String in
+            try await Task.sleep(for: .milliseconds(request.uri.queryParameters.get("ms", as: Int.self) ?? 200))
+            return "slow"
+        }
         router.get("/api/headers") { request, _ -> String in
             request.headers.map { "\($0.name.canonicalName): \($0.value)" }.joined(separator: "\n")
         }
