@@ -41,6 +41,10 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     var batchTimeoutMs = EnvironmentDefault.int("BATCH_TIMEOUT_MS", 200)
     @Option(help: "Largest batch while catching up on lag [env: MAX_BATCH_SIZE].")
     var maxBatchSize = EnvironmentDefault.int("MAX_BATCH_SIZE", 5000)
+    @Option(help: "With a static assignment, stop fetching after this many milliseconds without a message, once every partition is read to its end; 0 never stops [env: IDLE_PAUSE_MS].")
+    var idlePauseMs = EnvironmentDefault.int("IDLE_PAUSE_MS", 1000)
+    @Option(help: "While fetching is stopped, check the partitions' end offsets every this many milliseconds [env: IDLE_PROBE_MS].")
+    var idleProbeMs = EnvironmentDefault.int("IDLE_PROBE_MS", 50)
     @Option(help: "Model file; without it the newest model in the models collection is used [env: MODEL_PATH].")
     var modelPath: String? = EnvironmentDefault.string("MODEL_PATH", "").isEmpty ? nil : EnvironmentDefault.string("MODEL_PATH", "")
     @Option(help: "Seconds between checks for a newer model [env: MODEL_CHECK_SECONDS].")
@@ -60,6 +64,7 @@ struct StreamProcessorCommand: AsyncParsableCommand {
         guard PartitionAssignment(assignment) != nil else { throw ValidationError("--assignment must be group or static:I/N with 0 <= I < N, not \(assignment)") }
         guard batchSize > 0, maxBatchSize >= batchSize else { throw ValidationError("need 0 < --batch-size <= --max-batch-size") }
         guard batchTimeoutMs > 0, modelCheckSeconds > 0, partitions > 0 else { throw ValidationError("timeouts, intervals and partitions must be positive") }
+        guard idlePauseMs >= 0, idleProbeMs > 0 else { throw ValidationError("--idle-pause-ms must be ≥ 0 and --idle-probe-ms positive") }
     }
 
     func run() async throws {
@@ -75,7 +80,8 @@ struct StreamProcessorCommand: AsyncParsableCommand {
             groupID: groupId, assignment: PartitionAssignment(assignment)!, reviewsTopic: reviewsTopic, deadLetterTopic: dlqTopic, partitions: partitions,
             mongoURI: mongoURI, mongoDatabase: mongoDB,
             batchSize: batchSize, batchTimeout: .milliseconds(batchTimeoutMs), maxBatchSize: maxBatchSize,
-            modelPath: modelPath, modelCheckInterval: .seconds(modelCheckSeconds), positiveAbove: positiveAbove
+            modelPath: modelPath, modelCheckInterval: .seconds(modelCheckSeconds),
+            idlePauseAfter: .milliseconds(idlePauseMs), idleProbeInterval: .milliseconds(idleProbeMs), positiveAbove: positiveAbove
         )
         let app = try await buildApplication(configuration, registry: registry)
         try await app.runService()

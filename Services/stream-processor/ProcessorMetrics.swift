@@ -9,6 +9,10 @@ struct ProcessorMetrics: Sendable {
     let batchDuration = Metrics.Timer(label: "stream_batch_duration_seconds")
     let roundTrips = Gauge(label: "stream_db_round_trips_per_batch")
     let accuracy = Gauge(label: "stream_accuracy_ratio")
+    /// 1 while fetching is stopped because nothing arrives (``IdleFetchPause``).
+    let fetchPaused = Gauge(label: "stream_fetch_paused")
+    /// Partitions found with unread messages after a quiet spell, and assigned again at their stored positions.
+    let stalledPartitions = Counter(label: "stream_stalled_partitions_total")
 
     func lag(topic: String, partition: Int32) -> Gauge {
         Gauge(label: "stream_consumer_lag", dimensions: [("topic", topic), ("partition", String(partition))])

@@ -9,8 +9,8 @@ import ServiceLifecycle
 ///
 /// Batch k+1 is polled and analysed while batch k is being written, and it keeps growing (up to `maxBatchSize`)
 /// for as long as that write takes, so a processor that lags writes fewer, larger batches with the same small,
-/// constant number of database round trips each. On SIGTERM it finishes the batch in hand, commits, and leaves
-/// the group.
+/// constant number of database round trips each. With a static assignment it stops fetching after a quiet spell
+/// until something arrives (``IdleFetchPause``). On SIGTERM it finishes the batch in hand, commits, and leaves the group.
 final class ReviewStreamService: Service, @unchecked Sendable {
     private let configuration: StreamProcessorConfiguration
     private let store: ResultStore
@@ -57,6 +57,11 @@ final class ReviewStreamService: Service, @unchecked Sendable {
 
     private func consume(_ consumer: KafkaConsumer) async throws {
         var writing: (task: Task<ResultStore.Outcome, Never>, done: CompletionFlag, batch: MicroBatch, started: ContinuousClock.Instant)?
+        var idle: IdleFetchPause?
+        if case .fixed = configuration.assignment, configuration.idlePauseAfter > .zero {
+            idle = IdleFetchPause(probeInterval: configuration.idleProbeInterval, state: state, metrics: metrics, logger: logger)
+        }
+        var lastMessage = ContinuousClock.now
         while !state.stopRequested || writing != nil {
             var messages: [KafkaConsumerMessage] = []
             if !state.stopRequested {
@@ -71,6 +76,12 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                     )
                     messages += more
                 }
+            }
+            if !messages.isEmpty {
+                lastMessage = .now
+            } else if let idle, writing == nil, !state.stopRequested, ContinuousClock.now - lastMessage >= configuration.idlePauseAfter {
+                try await idle.waitForWork(consumer)
+                lastMessage = .now
             }
             var batch: MicroBatch?
             if !messages.isEmpty, let model = models.current {

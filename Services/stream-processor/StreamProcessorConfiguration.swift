@@ -25,6 +25,12 @@ struct StreamProcessorConfiguration: Sendable {
     var modelCheckInterval: Duration = .seconds(10)
     /// How often consumer lag is measured for /metrics.
     var lagInterval: Duration = .seconds(5)
+    /// With a static assignment: after polls have found nothing for this long (and every partition is read to its
+    /// end), fetching stops until a partition's end offset moves (``IdleFetchPause``); zero keeps fetching always.
+    var idlePauseAfter: Duration = .seconds(1)
+    /// While fetching is stopped, how often the partitions' end offsets are checked: the most a review arriving
+    /// after a quiet spell waits before fetching starts again.
+    var idleProbeInterval: Duration = .milliseconds(50)
     /// Positive ⇔ score > this.
     var positiveAbove = 3.0
 }
