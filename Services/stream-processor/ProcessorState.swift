@@ -37,6 +37,10 @@ final class ProcessorState: @unchecked Sendable {
 
     func next(_ partition: KafkaTopicPartition) -> Int64? { lock.withLock { nextOffsets[partition] } }
 
+    /// The partitions this member owns, whether or not it is fetching them right now (``IdleFetchPause`` drops the
+    /// consumer's assignment while idle).
+    var partitions: [KafkaTopicPartition] { lock.withLock { Array(nextOffsets.keys) } }
+
     /// False for a message this member already wrote (a re-delivery), so it is not dead-lettered twice.
     func isUnprocessed(_ message: KafkaConsumerMessage) -> Bool {
         lock.withLock { message.offset >= nextOffsets[KafkaTopicPartition(topic: message.topic, partition: message.partition)] ?? 0 }

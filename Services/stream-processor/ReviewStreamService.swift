@@ -250,8 +250,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     private func measureLag(_ consumer: KafkaConsumer) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.lagInterval)
-            guard let assigned = try? await consumer.assignment() else { continue }
-            for partition in assigned {
+            for partition in state.partitions {
                 guard let marks = try? await consumer.watermarks(partition) else { continue }
                 let next = state.next(partition) ?? marks.low
                 metrics.lag(topic: partition.topic, partition: partition.partition).record(max(0, marks.high - next))

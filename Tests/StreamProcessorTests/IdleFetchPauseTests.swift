@@ -66,12 +66,25 @@ struct IdleFetchPauseTests {
         #expect(count == produced)
         let stalled = await Self.metric("stream_stalled_partitions_total", port: port)
         #expect(stalled == 0)
+        // Lag is still measured while fetching is stopped (the partitions are the processor's, not the consumer's
+        // assignment of the moment).
+        let lagMeasured = await Self.eventually(within: .seconds(15)) {
+            let paused = await Self.metric("stream_fetch_paused", port: port) == 1
+            let text = await Self.metricsText(port: port) ?? ""
+            return paused && text.contains("stream_consumer_lag{")
+        }
+        #expect(lagMeasured)
+    }
+
+    static func metricsText(port: Int) async -> String? {
+        guard let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// A value from the processor's `/metrics`, or nil when it is not (yet) served.
     static func metric(_ name: String, port: Int) async -> Double? {
-        guard let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return nil }
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(name + " ") {
+        guard let text = await metricsText(port: port) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
             return Double(line.dropFirst(name.count + 1))
         }
         return nil
