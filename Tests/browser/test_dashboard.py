@@ -27,7 +27,7 @@ os.environ.setdefault("SE_OFFLINE", "true")
 os.environ.setdefault("SE_AVOID_STATS", "true")
 
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import WebDriverException  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -102,6 +102,17 @@ class DashboardTest:
     def by_id(self, element_id: str):
         return self.driver.find_element(By.ID, element_id)
 
+    def click(self, element_id: str) -> None:
+        """Clicks the element, looking it up again if a re-render replaced it between lookup and click."""
+        for attempt in range(5):
+            try:
+                self.by_id(element_id).click()
+                return
+            except StaleElementReferenceException:
+                if attempt == 4:
+                    raise
+                time.sleep(0.1)
+
     def reviews_processed(self) -> int | None:
         value = self.by_id("figure-reviews").get_attribute("data-value")
         return int(value) if value else None
@@ -135,7 +146,7 @@ class DashboardTest:
         return path
 
     def show_page(self, route: str) -> None:
-        self.by_id(f"tab-{route}").click()
+        self.click(f"tab-{route}")
         other = "manage" if route == "dashboard" else "dashboard"
         wait_for(f"the {route} page to show",
                  lambda: self.by_id(f"page-{route}").is_displayed() and not self.by_id(f"page-{other}").is_displayed(),
@@ -163,7 +174,7 @@ class DashboardTest:
 
         # Client-side validation: an empty review is refused before any request is made.
         self.by_id("review-text").clear()
-        self.by_id("review-submit").click()
+        self.click("review-submit")
         error = wait_for("the empty-review message", lambda: d.find_elements(By.ID, "review-error")
                          and self.by_id("review-error").text, 5)
         check(not d.find_elements(By.ID, "review-id"), "an empty review was posted")
@@ -182,7 +193,7 @@ class DashboardTest:
             box.clear()
             box.send_keys(text)
             Select(self.by_id("review-score")).select_by_value("5" if i % 2 == 0 else "4")
-            self.by_id("review-submit").click()
+            self.click("review-submit")
             previous = ids[-1] if ids else None
             review_id = wait_for(f"review {i + 1} to be accepted",
                                  lambda: self.accepted_id(previous), self.timeout)
@@ -209,24 +220,34 @@ class DashboardTest:
                          accept=lambda value: (value or 0) > before)
         print(f"  reviews processed: {before} -> {after}")
 
-        def marker_count():
-            words = self.fetch_json("/api/results/wordcount?limit=10000")
-            return next((w["count"] for w in words if w.get("value") == marker), None)
-        count = wait_for(f"{marker!r} in /api/results/wordcount?limit=10000", marker_count, self.timeout, 1)
-        print(f"  /api/results/wordcount?limit=10000 counts {marker!r} {count} times")
+        posted = sum(templates[i % len(templates)].count("{m}") for i in range(self.review_count))
+        words = self.fetch_json("/api/results/wordcount?limit=10000")
+        if len(words) == 10000 and min(w["count"] for w in words) > posted:
+            # A long-running system holds 10,000 words counted more often than the marker can be; the marker cannot
+            # show in this list, so this check only runs where it can (a fresh database, as in scripts/test).
+            print(f"  note: word-count check skipped: the 10,000th word is counted more than {posted} times")
+        else:
+            def marker_count():
+                listed = self.fetch_json("/api/results/wordcount?limit=10000")
+                return next((w["count"] for w in listed if w.get("value") == marker), None)
+            count = wait_for(f"{marker!r} in /api/results/wordcount?limit=10000", marker_count, self.timeout, 1)
+            check(count >= posted, f"{marker!r} counted {count} times; the posted reviews hold it {posted} times")
+            print(f"  /api/results/wordcount?limit=10000 counts {marker!r} {count} times")
 
         check(self.js("return window.__dashboardTestPage") == "first load", "the page reloaded during the test")
 
         # Sorting and paging of the word table work on whatever words the system holds.
+        # Live updates re-render the rows at any moment, so the rows are read in one script (a row handle taken
+        # in one call can be gone by the next) and the clicks look their button up afresh on each try.
         if d.find_elements(By.ID, "sort-word"):
-            self.by_id("sort-word").click()
-            shown = [r.get_attribute("data-word") for r in d.find_elements(By.CSS_SELECTOR, "[data-testid=word-row]")]
+            self.click("sort-word")
             # The page sorts with localeCompare; Python's code-point order differs for accented words.
-            in_order = self.js("return arguments[0].every((w, i, a) => i === 0 || a[i - 1].localeCompare(w) <= 0)",
-                               shown)
-            check(in_order, f"word table not sorted by word after clicking 'word': {shown[:5]}")
+            shown = wait_for("the word table to be sorted by word after clicking 'word'", lambda: self.js(
+                """const words = [...document.querySelectorAll('[data-testid=word-row]')].map(r => r.dataset.word);
+                   const sorted = words.every((w, i, a) => i === 0 || a[i - 1].localeCompare(w) <= 0);
+                   return {words, sorted};"""), 5, accept=lambda seen: seen["sorted"])["words"]
             check(len(shown) <= 20, f"word table shows {len(shown)} rows on a page; expected at most 20")
-            self.by_id("sort-count").click()
+            self.click("sort-count")
 
         self.collect_console()
         self.screenshots.mkdir(parents=True, exist_ok=True)
