@@ -43,7 +43,7 @@ let package = Package(
         // it, so it is optimised in debug builds too.
         .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "ReviewContracts", path: "Shared/ReviewContracts"),
-        .target(name: "ServiceSupport", dependencies: [hummingbird, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
+        .target(name: "ServiceSupport", dependencies: [hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
 
         .executableTarget(
             name: "APIServer",

@@ -51,7 +51,9 @@ start_service() {
   fi
   # Services run a little below normal priority (SERVICE_NICE, default 5) so that on a small machine the local
   # database, single-threaded and the system's bottleneck, gets the CPU when both want it (BENCHMARKS.md).
-  nohup nice -n "${SERVICE_NICE:-5}" "$@" >>"$STACK_DIR/logs/$name.log" 2>&1 &
+  # The Swift services open LOG_FILE themselves and rotate it by size (LOG_MAX_MB, LOG_KEEP); the redirection keeps
+  # what is printed before they do (a bad flag) and the output of the other programs.
+  LOG_FILE="$STACK_DIR/logs/$name.log" nohup nice -n "${SERVICE_NICE:-5}" "$@" >>"$STACK_DIR/logs/$name.log" 2>&1 &
   echo $! >"$pidfile"
 }
 

@@ -29,10 +29,8 @@ struct APIServerCommand: AsyncParsableCommand {
     var ackTimeoutMs = EnvironmentDefault.int("ACK_TIMEOUT_MS", 5000)
     @Option(help: "How long the Kafka producer waits to batch reviews before sending, in ms; each POST waits at least this long [env: LINGER_MS].")
     var lingerMs = EnvironmentDefault.int("LINGER_MS", 5)
-    @Option(help: "Log format: json or logfmt [env: LOG_FORMAT].")
-    var logFormat = EnvironmentDefault.string("LOG_FORMAT", "logfmt")
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [env: LOG_LEVEL].")
-    var logLevel = EnvironmentDefault.string("LOG_LEVEL", "info")
+    @OptionGroup(title: "Logging")
+    var log: LogOptions
 
     /// The entry point: request handlers run on NIO's event loops (``EventLoopConcurrency``); the database and the
     /// broker are reached from threads of their own.
@@ -42,8 +40,6 @@ struct APIServerCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or logfmt, not \(logFormat)") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
         guard partitions > 0 else { throw ValidationError("--partitions must be positive") }
         guard ackTimeoutMs > 0 else { throw ValidationError("--ack-timeout-ms must be positive") }
@@ -51,7 +47,7 @@ struct APIServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let registry = Observability.bootstrap(format: LogFormat(rawValue: logFormat)!, level: Logger.Level(rawValue: logLevel)!)
+        let registry = try log.bootstrap()
         let configuration = APIServerConfiguration(
             host: host, port: port,
             kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },

@@ -58,10 +58,8 @@ struct GatewayCommand: AsyncParsableCommand {
         help: "Answer cache hits before the router, in the connection's pipeline [env: CACHE_FAST_PATH=false turns it off]."
     )
     var cacheFastPath = EnvironmentDefault.string("CACHE_FAST_PATH", "true") != "false"
-    @Option(help: "Log format: json or logfmt [env: LOG_FORMAT].")
-    var logFormat = EnvironmentDefault.string("LOG_FORMAT", "logfmt")
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [env: LOG_LEVEL].")
-    var logLevel = EnvironmentDefault.string("LOG_LEVEL", "info")
+    @OptionGroup(title: "Logging")
+    var log: LogOptions
 
     /// The entry point: request handlers run on NIO's event loops (``EventLoopConcurrency``).
     static func main() async {
@@ -70,8 +68,6 @@ struct GatewayCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or logfmt, not \(logFormat)") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
         guard BalancingStrategy(rawValue: balance) != nil else { throw ValidationError("--balance must be round-robin or least-connections") }
         guard !upstreams.isEmpty else { throw ValidationError("give at least one --upstream") }
@@ -93,8 +89,7 @@ struct GatewayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel)!
-        let registry = Observability.bootstrap(format: LogFormat(rawValue: logFormat)!, level: level)
+        let registry = try log.bootstrap()
         let configuration = GatewayConfiguration(
             host: host, port: port, staticDirectory: staticDir,
             upstreams: upstreams.compactMap(Upstream.init),
@@ -111,7 +106,7 @@ struct GatewayCommand: AsyncParsableCommand {
             cacheTTL: .milliseconds(cacheTTLMs),
             cachePaths: cachePathList,
             cacheFastPath: cacheFastPath,
-            logLevel: level
+            logLevel: log.level
         )
         try await buildApplication(configuration, registry: registry).runService()
     }

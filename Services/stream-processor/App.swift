@@ -53,14 +53,10 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     var positiveAbove = EnvironmentDefault.double("POSITIVE_ABOVE", 3)
     @Option(help: ArgumentHelp("Measure the analysis core (parse, validate, tokenize, count, predict) on a JSON-lines review file, print reviews/s as JSON and exit.", visibility: .hidden))
     var benchmarkCore: String?
-    @Option(help: "Log format: json or logfmt [env: LOG_FORMAT].")
-    var logFormat = EnvironmentDefault.string("LOG_FORMAT", "logfmt")
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [env: LOG_LEVEL].")
-    var logLevel = EnvironmentDefault.string("LOG_LEVEL", "info")
+    @OptionGroup(title: "Logging")
+    var log: LogOptions
 
     func validate() throws {
-        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or logfmt, not \(logFormat)") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
         guard PartitionAssignment(assignment) != nil else { throw ValidationError("--assignment must be group or static:I/N with 0 <= I < N, not \(assignment)") }
         guard batchSize > 0, maxBatchSize >= batchSize else { throw ValidationError("need 0 < --batch-size <= --max-batch-size") }
         guard batchTimeoutMs > 0, modelCheckSeconds > 0, partitions > 0 else { throw ValidationError("timeouts, intervals and partitions must be positive") }
@@ -73,7 +69,7 @@ struct StreamProcessorCommand: AsyncParsableCommand {
             try CoreBenchmark(reviewsFile: benchmarkCore, modelFile: modelPath, batchSize: batchSize).run()
             return
         }
-        let registry = Observability.bootstrap(format: LogFormat(rawValue: logFormat)!, level: Logger.Level(rawValue: logLevel)!)
+        let registry = try log.bootstrap()
         let configuration = StreamProcessorConfiguration(
             host: host, port: port,
             kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },

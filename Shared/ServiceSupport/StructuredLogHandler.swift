@@ -1,18 +1,20 @@
 import Foundation
 import Logging
 
-/// Writes one line per log record to standard error, as JSON or logfmt, through ``LogOutput`` (batched; warnings and
-/// worse at once).
+/// Writes one line per log record, as JSON or logfmt, through a ``LogOutput`` (standard error unless the service logs
+/// to a file; batched, warnings and worse at once).
 public struct StructuredLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     private let label: String
     private let format: LogFormat
+    private let output: LogOutput
 
-    public init(label: String, format: LogFormat, level: Logger.Level) {
+    public init(label: String, format: LogFormat, level: Logger.Level, output: LogOutput = .standardError) {
         self.label = label
         self.format = format
         self.logLevel = level
+        self.output = output
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -37,7 +39,7 @@ public struct StructuredLogHandler: LogHandler {
         case .logfmt:
             text = Self.logfmt(time: time, level: level, label: label, message: message.description, fields: fields)
         }
-        LogOutput.standardError.write(text, immediately: level >= .warning)
+        output.write(text, immediately: level >= .warning)
     }
 
     /// One logfmt line: time, level, logger and message, then the fields sorted by key. Built in one string, as the

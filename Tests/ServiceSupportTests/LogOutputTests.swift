@@ -65,6 +65,70 @@ struct LogOutputTests {
         #expect(pipe.drain() == line + "\n" + line + "\n")
     }
 
+    /// A fresh directory for log files.
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("log-output-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    static func contents(_ path: String) -> String? {
+        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func aLogFileIsRotatedBySizeKeepingTheNewestFiles() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("gateway.log").path
+        try "earlier run\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let output = try LogOutput(rotating: .init(path: path, maxBytes: 100, keep: 2), flushInterval: .seconds(60))
+        let lines = (0..<38).map { String(format: "line %02d %@", $0, String(repeating: "x", count: 12)) }  // 21 bytes
+        for line in lines { output.write(line, immediately: true) }
+
+        // 38 lines of 21 bytes, rotated once a file holds 100 bytes or more: 5 lines a file (the first also holds
+        // the earlier run's line), so the current file holds lines 35–37, <path>.1 30–34, <path>.2 25–29, and
+        // nothing older is kept.
+        let files = [path + ".2", path + ".1", path].map { Self.contents($0) }
+        #expect(files.allSatisfy { $0 != nil })
+        #expect(Self.contents(path + ".3") == nil, "only 2 rotated files are kept")
+        #expect(files.compactMap { $0 }.joined() == lines[25...].map { $0 + "\n" }.joined())
+        for file in files.dropLast() { #expect((file?.utf8.count ?? 0) >= 100) }
+    }
+
+    @Test func withNothingKeptTheFileStartsOverWhenFull() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("api.log").path
+        let output = try LogOutput(rotating: .init(path: path, maxBytes: 10, keep: 0), flushInterval: .seconds(60))
+        output.write("first line", immediately: true)
+        output.write("second", immediately: true)
+        #expect(Self.contents(path) == "second\n")
+        #expect(Self.contents(path + ".1") == nil)
+    }
+
+    @Test func redirectedDescriptorsFollowTheCurrentFile() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("processor.log").path
+        // Stands in for standard error, which a service redirects: a descriptor the test owns.
+        let spare = open("/dev/null", O_WRONLY)
+        try #require(spare >= 0)
+        defer { close(spare) }
+        let output = try LogOutput(rotating: .init(path: path, maxBytes: 20, keep: 1, redirect: [spare]), flushInterval: .seconds(60))
+        #expect(write(spare, "from a library\n", 15) == 15)
+        output.write("a line of twenty-one", immediately: true)  // rotates
+        #expect(write(spare, "after rotation\n", 15) == 15)
+        output.write("newest", immediately: true)
+        #expect(Self.contents(path + ".1") == "from a library\na line of twenty-one\n")
+        #expect(Self.contents(path) == "after rotation\nnewest\n")
+    }
+
+    @Test func anUnopenableLogFileIsAnErrorNamingIt() {
+        #expect(throws: LogOutput.OpenError.self) {
+            _ = try LogOutput(rotating: .init(path: "/nonexistent-directory/x.log", maxBytes: 100, keep: 1))
+        }
+    }
+
     /// What the handler wrote before it built lines in one string.
     static func previousLogfmt(time: String, level: Logger.Level, label: String, message: String, fields: Logger.Metadata) -> String {
         func quoted(_ value: String) -> String {
