@@ -203,7 +203,7 @@ class DashboardTest:
         status = wait_for("the management page to show the last review's prediction",
                           lambda: self.by_id("review-status").get_attribute("data-status"), self.timeout + 2,
                           accept=lambda status: status in ("processed", "timeout"))
-        status_text = self.by_id("review-status").text
+        status_text = wait_for("the last review's status text", lambda: self.by_id("review-status").text, 5)
         check(status == "processed", f"review {ids[-1]} still pending after 30 s: {status_text!r}")
         print(f"  management page: {status_text!r}")
 
