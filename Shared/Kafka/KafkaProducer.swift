@@ -63,6 +63,29 @@ public final class KafkaProducer: @unchecked Sendable {
         return try await batch.wait()
     }
 
+    /// Looks `topic` up on the broker now, so the first message for it is sent at once.
+    ///
+    /// Without this, librdkafka learns a topic's partitions only once a message for it is queued, and the Debian
+    /// build sends that lookup on its next one-second timer tick: an api-server's first review waited ~0.94 s for
+    /// its acknowledgement, every one after it a few milliseconds. The answer stays in librdkafka's metadata cache,
+    /// which a message's topic handle starts from.
+    public func loadMetadata(topic: String, timeout: Duration = .seconds(5)) async throws {
+        let client = self.client
+        try await worker.run {
+            let handle = try client.handle()
+            guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {
+                throw KafkaError(rd_kafka_last_error(), while: "creating a handle for topic \(topic)")
+            }
+            defer { rd_kafka_topic_destroy(topicHandle) }
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let result = rd_kafka_metadata(handle, 0, topicHandle, &metadata, Int32(clamping: timeout.milliseconds))
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+                throw KafkaError(result, while: "reading the metadata of topic \(topic)")
+            }
+            rd_kafka_metadata_destroy(metadata)
+        }
+    }
+
     /// Waits until every queued message is delivered or failed; throws `KafkaError.Code.timedOut` if `timeout`
     /// passes first.
     public func flush(timeout: Duration) async throws {
