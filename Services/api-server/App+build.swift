@@ -28,15 +28,7 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
     producerConfiguration.lingerMilliseconds = configuration.lingerMilliseconds
     let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
     let publisher = KafkaReviewPublisher(producer: producer, topic: configuration.reviewsTopic)
-    // In the background, so a broker that is down does not hold up the start; the first review then does the lookup.
-    let reviewsTopic = configuration.reviewsTopic
-    Task {
-        do {
-            try await producer.loadMetadata(topic: reviewsTopic)
-        } catch {
-            logger.notice("could not look up the reviews topic yet", metadata: ["error": "\(error)"])
-        }
-    }
+    producer.prepare(topic: configuration.reviewsTopic)
 
     let mongo = try MongoClient(uri: configuration.mongoURI, appName: "api-server")
     let repository = MongoResultsRepository(database: mongo.database(configuration.mongoDatabase))

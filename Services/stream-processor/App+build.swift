@@ -39,6 +39,7 @@ func buildApplication(_ configuration: StreamProcessorConfiguration, registry: P
     var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
     producerConfiguration.clientID = "stream-processor-dlq"
     let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+    producer.prepare(topic: configuration.deadLetterTopic)
 
     let source: ModelProvider.Source = configuration.modelPath.map { .file(URL(fileURLWithPath: $0)) }
         ?? .collection(database.collection(ResultCollections.models))

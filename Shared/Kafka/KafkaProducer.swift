@@ -86,6 +86,19 @@ public final class KafkaProducer: @unchecked Sendable {
         }
     }
 
+    /// Starts ``loadMetadata(topic:timeout:)`` without waiting for it, so a broker that is down does not hold up a
+    /// service's start; if it fails, the first message does the lookup.
+    public func prepare(topic: String) {
+        let logger = self.logger
+        Task {
+            do {
+                try await self.loadMetadata(topic: topic)
+            } catch {
+                logger.notice("could not look a topic up yet", metadata: ["topic": "\(topic)", "error": "\(error)"])
+            }
+        }
+    }
+
     /// Waits until every queued message is delivered or failed; throws `KafkaError.Code.timedOut` if `timeout`
     /// passes first.
     public func flush(timeout: Duration) async throws {
