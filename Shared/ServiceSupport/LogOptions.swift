@@ -33,10 +33,9 @@ public struct LogOptions: ParsableArguments {
     /// Opens the log file, if one is given, and bootstraps logging and metrics (``Observability/bootstrap``).
     /// Throws ``LogOutput/OpenError`` when the file cannot be opened.
     public func bootstrap() throws -> PrometheusCollectorRegistry {
-        var output = LogOutput.standardError
-        if !logFile.isEmpty {
-            output = try LogOutput(rotating: .init(path: logFile, maxBytes: logMaxMb * 1_048_576, keep: logKeep, redirect: [1, 2]))
-        }
+        let output = logFile.isEmpty
+            ? LogOutput.standardError
+            : try LogOutput(rotating: .init(path: logFile, maxBytes: logMaxMb * 1_048_576, keep: logKeep, redirect: [1, 2]))
         return Observability.bootstrap(format: format, level: level, output: output)
     }
 }
