@@ -56,7 +56,7 @@ public final class LogOutput: @unchecked Sendable {
 
     public let flushInterval: Duration
     public let maxPending: Int
-    public let rotation: Rotation?
+    private let rotation: Rotation?
     private var fileDescriptor: Int32
     /// Bytes in the current file (rotating outputs only).
     private var fileBytes = 0
