@@ -168,6 +168,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
         if case .fixed = configuration.assignment { return try await makeFixedConsumer() }
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.kafkaBrokers, groupID: configuration.groupID)
         consumerConfiguration.clientID = "stream-processor"
+        consumerConfiguration.security = configuration.kafkaSecurity
         let store = self.store, state = self.state, logger = self.logger, topic = configuration.reviewsTopic
         consumerConfiguration.rebalanceHandler = { event in
             switch event {
@@ -199,8 +200,9 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     private func makeFixedConsumer() async throws -> KafkaConsumer {
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.kafkaBrokers, groupID: configuration.groupID)
         consumerConfiguration.clientID = "stream-processor"
+        consumerConfiguration.security = configuration.kafkaSecurity
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, topics: [], logger: logger)
-        let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
+        let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, logger: logger)
         defer { admin.close() }
         var partitionCount: Int?
         while partitionCount == nil {
