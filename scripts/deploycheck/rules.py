@@ -84,9 +84,10 @@ class Manifests:
 def check(ctx: Context, overlay: str) -> Outcome:
     m = Manifests(ctx.render(overlay))
     problems: list[str] = []
-    for rule in (namespaces, workloads_exist, replicas_and_autoscaling, public_exposure, stream_processor,
-                 trainer, resources_and_probes, security, images, configuration, kafka, mongodb,
-                 secret_references, network_policies, prometheus, grafana, no_credentials):
+    for rule in (namespaces, workloads_exist, replicas_and_autoscaling, public_exposure, upstream_discovery,
+                 disruption_budgets, stream_processor, trainer, resources_and_probes, security, images,
+                 configuration, kafka, mongodb, secret_references, network_policies, prometheus, grafana,
+                 no_credentials):
         try:
             rule(m, problems, ctx=ctx, overlay=overlay)
         except (KeyError, TypeError, IndexError, AttributeError, ValueError) as error:
@@ -166,6 +167,82 @@ def public_exposure(m, problems, **_):
                                     f"which {workload['kind']}/{name_of(workload)} does not declare")
 
 
+def container_env(m, workload, container):
+    """A container's settings: the ConfigMaps it loads, overridden by its own env entries (whole entries, so
+    secretKeyRefs are visible)."""
+    env = {}
+    for source in container.get("envFrom") or []:
+        config_map = m.one("ConfigMap", (source.get("configMapRef") or {}).get("name"))
+        for key, value in ((config_map or {}).get("data") or {}).items():
+            env[key] = {"name": key, "value": value}
+    for entry in container.get("env") or []:
+        env[entry["name"]] = entry
+    return env
+
+
+def upstream_discovery(m, problems, **_):
+    """The gateway finds each api-server pod through a headless Service, so it can eject one pod alone."""
+    gateway, api = m.one("Deployment", "gateway"), m.one("Deployment", "api-server")
+    if not gateway or not api:
+        return
+    api_labels = m.pod_labels("Deployment", "api-server")
+    headless = {name_of(s): s for s in m.all("Service")
+                if s["spec"].get("clusterIP") == "None"
+                and matches({"matchLabels": s["spec"].get("selector") or {}}, api_labels)}
+    if not headless:
+        problems.append("no headless Service (clusterIP: None) selects the api-server pods")
+    for service in headless.values():
+        if service["spec"].get("publishNotReadyAddresses"):
+            problems.append(f"Service/{name_of(service)} publishes api-server pods that are not ready")
+    api_ports = {p for c in containers(api) for p in container_ports(c).values()}
+    for container in containers(gateway):
+        env = container_env(m, gateway, container)
+        if "UPSTREAMS" in env:
+            problems.append("Deployment/gateway sets UPSTREAMS; with UPSTREAM_DNS it is ignored, so it only misleads")
+        target = (env.get("UPSTREAM_DNS") or {}).get("value", "")
+        host, _, port = target.partition(":")
+        service = headless.get(host.split(".")[0])
+        if not target:
+            problems.append("Deployment/gateway does not set UPSTREAM_DNS, so it cannot reach each api-server pod")
+        elif service is None:
+            problems.append(f"Deployment/gateway UPSTREAM_DNS={target} does not name a headless api-server Service")
+        else:
+            # A headless Service has no proxy: its DNS names the pods, so the gateway must use the pods' port.
+            if not port.isdigit() or int(port) not in api_ports:
+                problems.append(f"Deployment/gateway UPSTREAM_DNS={target}: port {port or '(none)'} is not an "
+                                f"api-server container port")
+        if "UPSTREAM_DNS_INTERVAL" in env and float(env["UPSTREAM_DNS_INTERVAL"].get("value", "0")) > 30:
+            problems.append("Deployment/gateway re-resolves UPSTREAM_DNS less often than every 30 s")
+
+
+def disruption_budgets(m, problems, **_):
+    """Each long-running service has one PodDisruptionBudget that lets a node drain go on, one pod at a time,
+    without taking the service down."""
+    budgets = m.all("PodDisruptionBudget")
+    for name in DEPLOYMENTS:
+        doc = m.one("Deployment", name)
+        if not doc:
+            continue
+        covering = [b for b in budgets if matches(b["spec"].get("selector"), m.pod_labels("Deployment", name))]
+        if len(covering) != 1:
+            problems.append(f"{len(covering)} PodDisruptionBudgets cover the {name} pods; exactly one is needed")
+            continue
+        spec = covering[0]["spec"]
+        replicas = doc["spec"].get("replicas", 1)
+        for hpa in m.all("HorizontalPodAutoscaler"):
+            if hpa["spec"]["scaleTargetRef"].get("name") == name:
+                replicas = min(replicas, hpa["spec"].get("minReplicas", 1))
+        where = f"PodDisruptionBudget/{name_of(covering[0])}"
+        if isinstance(spec.get("minAvailable"), int) and not 1 <= spec["minAvailable"] < replicas:
+            problems.append(f"{where} minAvailable {spec['minAvailable']} must be at least 1 and below the "
+                            f"{replicas} replicas, or no pod could ever be evicted")
+        if isinstance(spec.get("maxUnavailable"), int) and not 1 <= spec["maxUnavailable"] < replicas:
+            problems.append(f"{where} maxUnavailable {spec['maxUnavailable']} must be at least 1 and below the "
+                            f"{replicas} replicas")
+        if "minAvailable" not in spec and "maxUnavailable" not in spec:
+            problems.append(f"{where} sets neither minAvailable nor maxUnavailable")
+
+
 def config_values(m):
     """The literal settings of the ConfigMap(s) the service Deployments load with envFrom."""
     values = {}
@@ -201,9 +278,6 @@ def stream_processor(m, problems, **_):
                         f"{topic['spec']['partitions']} partitions")
     if pod_template(doc)["spec"].get("restartPolicy") != "Always":
         problems.append("Deployment/stream-processor does not set restartPolicy: Always")
-    labels = m.pod_labels("Deployment", "stream-processor")
-    if not any(matches(p["spec"].get("selector"), labels) for p in m.all("PodDisruptionBudget")):
-        problems.append("no PodDisruptionBudget covers the stream-processor pods")
 
 
 def trainer(m, problems, **_):
