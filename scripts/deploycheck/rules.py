@@ -2,7 +2,9 @@
 
 Each rule appends a sentence to `problems` when the manifests break it; the sentences name the resource."""
 import json
+import posixpath
 import re
+from collections import defaultdict
 
 import yaml
 
@@ -14,6 +16,7 @@ WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 KAFKA_CLIENTS = {"api-server", "stream-processor"}
 MONGO_CLIENTS = {"api-server", "stream-processor", "trainer"}
 PUBLIC_SERVICE_TYPES = ("LoadBalancer", "NodePort")
+KAFKA_AUTHENTICATION = "scram-sha-512"
 
 
 def name_of(doc):
@@ -86,8 +89,7 @@ def check(ctx: Context, overlay: str) -> Outcome:
     problems: list[str] = []
     for rule in (namespaces, workloads_exist, replicas_and_autoscaling, public_exposure, upstream_discovery,
                  disruption_budgets, stream_processor, trainer, resources_and_probes, security, images,
-                 configuration, kafka, mongodb, secret_references, network_policies, prometheus, grafana,
-                 no_credentials):
+                 configuration, kafka, kafka_authentication, kafka_users, mongodb, secret_references, network_policies, prometheus, grafana, no_credentials):
         try:
             rule(m, problems, ctx=ctx, overlay=overlay)
         except (KeyError, TypeError, IndexError, AttributeError, ValueError) as error:
@@ -363,6 +365,24 @@ def mongo_app_user(m):
     return None, None
 
 
+def mounted_secret(workload, container, path):
+    """(Secret name, key) of the file at `path` when it lies in a Secret volume the container mounts, else None."""
+    volumes = {v["name"]: v for v in pod_template(workload)["spec"].get("volumes") or []}
+    for mount in container.get("volumeMounts") or []:
+        secret = (volumes.get(mount["name"]) or {}).get("secret")
+        directory = mount["mountPath"].rstrip("/")
+        if not secret or not path.startswith(directory + "/"):
+            continue
+        relative = posixpath.relpath(path, directory)
+        items = secret.get("items")
+        if items is None:
+            return secret["secretName"], relative
+        for item in items:
+            if item["path"] == relative:
+                return secret["secretName"], item["key"]
+    return None
+
+
 def configuration(m, problems, **_):
     values = config_values(m)
     for key in ("KAFKA_BROKERS", "MONGO_DB", "REVIEWS_TOPIC", "DLQ_TOPIC", "LOG_FORMAT"):
@@ -370,7 +390,7 @@ def configuration(m, problems, **_):
             problems.append(f"the services' ConfigMap has no {key}")
     cluster = kafka_cluster(m)
     if cluster and "KAFKA_BROKERS" in values:
-        ports = [listener["port"] for listener in cluster["spec"]["kafka"]["listeners"] if not listener.get("tls")]
+        ports = [listener["port"] for listener in cluster["spec"]["kafka"]["listeners"]]
         expected = {f"{name_of(cluster)}-kafka-bootstrap:{port}" for port in ports}
         if values["KAFKA_BROKERS"] not in expected:
             problems.append(f"KAFKA_BROKERS={values['KAFKA_BROKERS']} is not the bootstrap Service of "
@@ -428,6 +448,125 @@ def kafka(m, problems, **_):
             problems.append(f"topic {topic_name} has min.insync.replicas {isr!r}, not 2")
 
 
+def kafka_clients(m):
+    """The services whose pods are labelled as Kafka clients."""
+    return sorted(name for name in DEPLOYMENTS if m.pod_labels("Deployment", name).get("access/kafka") == "true")
+
+
+def kafka_acl_limits(m):
+    """Per Kafka client: which (resource type, name) it may touch with which operations, and which it must."""
+    values = config_values(m)
+    reviews, dead_letters = values.get("REVIEWS_TOPIC", "reviews"), values.get("DLQ_TOPIC", "reviews.dlq")
+    group = "stream-processor"
+    processor = m.one("Deployment", "stream-processor")
+    for container in containers(processor) if processor else []:
+        group = (container_env(m, processor, container).get("GROUP_ID") or {}).get("value", group)
+    topics = {t["spec"].get("topicName", name_of(t)) for t in m.all("KafkaTopic")}
+    products = values.get("PRODUCTS_TOPIC", "products")
+    allowed = {
+        "api-server": {("topic", reviews): {"Write", "Describe"}},
+        "stream-processor": {("topic", reviews): {"Read", "Describe"}, ("group", group): {"Read", "Describe"},
+                             ("topic", dead_letters): {"Write", "Describe"}},
+    }
+    if products in topics:
+        allowed["api-server"][("topic", products)] = {"Write", "Describe"}
+        allowed["stream-processor"][("topic", products)] = {"Read", "Describe"}
+    required = {
+        "api-server": {("topic", reviews): {"Write"}},
+        "stream-processor": {("topic", reviews): {"Read"}, ("group", group): {"Read"}, ("topic", dead_letters): {"Write"}},
+    }
+    return allowed, required
+
+
+def kafka_authentication(m, problems, **_):
+    """Kafka is reached only over TLS with a SCRAM-SHA-512 login, and each client logs in as its own user."""
+    cluster = kafka_cluster(m)
+    if not cluster:
+        return
+    for listener in cluster["spec"]["kafka"]["listeners"]:
+        if listener.get("tls") is not True:
+            problems.append(f"Kafka listener {listener['name']} is not TLS")
+        if (listener.get("authentication") or {}).get("type") != KAFKA_AUTHENTICATION:
+            problems.append(f"Kafka listener {listener['name']} does not authenticate with {KAFKA_AUTHENTICATION}")
+    if (cluster["spec"]["kafka"].get("authorization") or {}).get("type") != "simple":
+        problems.append(f"Kafka/{name_of(cluster)} does not enforce ACLs (authorization type simple)")
+    users = {name_of(u) for u in m.all("KafkaUser")}
+    ca_secret = f"{name_of(cluster)}-cluster-ca-cert"
+    for name in kafka_clients(m):
+        doc = m.one("Deployment", name)
+        for container in containers(doc):
+            env = container_env(m, doc, container)
+            value = lambda key: (env.get(key) or {}).get("value")  # noqa: E731
+            where = f"Deployment/{name}"
+            if value("KAFKA_SECURITY_PROTOCOL") != "sasl_ssl":
+                problems.append(f"{where} KAFKA_SECURITY_PROTOCOL is {value('KAFKA_SECURITY_PROTOCOL')!r}, not sasl_ssl")
+            if value("KAFKA_SASL_MECHANISM") != "SCRAM-SHA-512":
+                problems.append(f"{where} KAFKA_SASL_MECHANISM is {value('KAFKA_SASL_MECHANISM')!r}, not SCRAM-SHA-512")
+            user = value("KAFKA_SASL_USERNAME")
+            if user != name or user not in users:
+                problems.append(f"{where} logs in to Kafka as {user!r}; it must be its own KafkaUser {name}")
+            password_ref = ((env.get("KAFKA_SASL_PASSWORD") or {}).get("valueFrom") or {}).get("secretKeyRef") or {}
+            password_file = value("KAFKA_SASL_PASSWORD_FILE")
+            source = ((password_ref.get("name"), password_ref.get("key")) if password_ref
+                      else mounted_secret(doc, container, password_file) if password_file else None)
+            if source != (name, "password"):
+                problems.append(f"{where} does not take its Kafka password from its KafkaUser's Secret "
+                                f"({name}, key password), but from {source}")
+            ca_file = value("KAFKA_CA_FILE")
+            if not ca_file or mounted_secret(doc, container, ca_file) != (ca_secret, "ca.crt"):
+                problems.append(f"{where} KAFKA_CA_FILE is not the cluster CA ({ca_secret}, key ca.crt)")
+    for workload in m.workloads():
+        mounted = {v["secret"]["secretName"] for v in pod_template(workload)["spec"].get("volumes") or []
+                   if v.get("secret")}
+        referenced = {((e.get("valueFrom") or {}).get("secretKeyRef") or {}).get("name")
+                      for c in containers(workload) for e in c.get("env") or []}
+        for other in (mounted | referenced) & users - {labels_of(workload).get("app.kubernetes.io/name")}:
+            problems.append(f"{workload['kind']}/{name_of(workload)} reads the Secret of KafkaUser {other}")
+
+
+def kafka_users(m, problems, **_):
+    """One KafkaUser per Kafka client, with ACLs limited to what that service does."""
+    cluster = kafka_cluster(m)
+    if not cluster:
+        return
+    users = {name_of(u): u for u in m.all("KafkaUser")}
+    clients = kafka_clients(m)
+    if sorted(users) != clients:
+        problems.append(f"the KafkaUsers are {sorted(users)}; expected one per Kafka client: {clients}")
+    allowed, required = kafka_acl_limits(m)
+    for name, user in users.items():
+        where = f"KafkaUser/{name}"
+        if labels_of(user).get("strimzi.io/cluster") != name_of(cluster):
+            problems.append(f"{where} is not labelled strimzi.io/cluster={name_of(cluster)}")
+        if (user["spec"].get("authentication") or {}).get("type") != KAFKA_AUTHENTICATION:
+            problems.append(f"{where} does not authenticate with {KAFKA_AUTHENTICATION}")
+        authorization = user["spec"].get("authorization") or {}
+        if authorization.get("type") != "simple":
+            problems.append(f"{where} has no simple authorization (ACLs)")
+            continue
+        granted = defaultdict(set)
+        for acl in authorization.get("acls") or []:
+            resource = acl["resource"]
+            operations = set(acl.get("operations") or []) | ({acl["operation"]} if acl.get("operation") else set())
+            if acl.get("type", "allow") != "allow":
+                continue
+            if resource["type"] not in ("topic", "group") or resource.get("patternType", "literal") != "literal" \
+                    or resource.get("name") in (None, "*"):
+                problems.append(f"{where} has an ACL on {resource['type']} {resource.get('name', '(any)')!r} "
+                                f"({resource.get('patternType', 'literal')}); only named topics and groups")
+                continue
+            key = (resource["type"], resource["name"])
+            granted[key] |= operations
+            extra = operations - allowed.get(name, {}).get(key, set())
+            if extra:
+                problems.append(f"{where} may {', '.join(sorted(extra))} on {key[0]} {key[1]}, which {name} "
+                                f"does not need")
+        for key, operations in required.get(name, {}).items():
+            missing = operations - granted[key]
+            if missing:
+                problems.append(f"{where} lacks {', '.join(sorted(missing))} on {key[0]} {key[1]}")
+
+
 def mongodb(m, problems, **_):
     resources = m.all("MongoDBCommunity")
     if len(resources) != 1:
@@ -468,6 +607,10 @@ def secrets_created_by_script(ctx):
 
 def secret_references(m, problems, ctx, **_):
     available = secrets_created_by_script(ctx)
+    # Strimzi's User Operator writes each KafkaUser's password to a Secret of the user's name, and the cluster
+    # operator publishes the cluster CA certificate.
+    available |= {name_of(u) for u in m.all("KafkaUser")}
+    available |= {f"{name_of(c)}-cluster-ca-cert" for c in m.all("Kafka")}
     for mongo in m.all("MongoDBCommunity"):
         for user in mongo["spec"].get("users") or []:
             available.add(user.get("connectionStringSecretName")
@@ -492,7 +635,7 @@ def secret_references(m, problems, ctx, **_):
         for ref in refs:
             if ref not in available:
                 problems.append(f"{workload['kind']}/{name_of(workload)} needs Secret {ref}, which neither "
-                                f"scripts/create-secrets nor the MongoDB operator creates")
+                                f"scripts/create-secrets nor an operator creates")
 
 
 def allowed_sources(m, pod_labels, port):
@@ -634,7 +777,9 @@ def no_credentials(m, problems, **_):
     for workload in m.workloads():
         for container in containers(workload):
             for env in container.get("env") or []:
-                if re.search(r"PASSWORD|SECRET|TOKEN|CREDENTIAL", env["name"]) and "value" in env:
+                # A *_FILE setting names the file a mounted Secret puts the credential in, not the credential.
+                if (re.search(r"PASSWORD|SECRET|TOKEN|CREDENTIAL", env["name"]) and "value" in env
+                        and not env["name"].endswith("_FILE")):
                     problems.append(f"{workload['kind']}/{name_of(workload)} sets {env['name']} to a literal value")
                 if "value" in env and re.search(r"://[^/@\s]+:[^/@\s]+@", str(env["value"])):
                     problems.append(f"{workload['kind']}/{name_of(workload)} {env['name']} embeds a password in a URL")
