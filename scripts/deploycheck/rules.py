@@ -16,6 +16,23 @@ WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 KAFKA_CLIENTS = {"api-server", "stream-processor"}
 MONGO_CLIENTS = {"api-server", "stream-processor", "trainer"}
 PUBLIC_SERVICE_TYPES = ("LoadBalancer", "NodePort")
+# The collections the stream processor writes in its batch transaction (Shared/ReviewContracts/ResultCollections.swift)
+# and the catalogue ones it will write (products, similar); the api-servers' accounts; the trainer's models.
+RESULT_COLLECTIONS = ("wordcount", "sentiment", "accuracy", "totals", "batches", "offsets")
+PRODUCT_COLLECTIONS = ("products", "similar")
+ACCOUNT_COLLECTIONS = ("users", "sessions")
+MODELS_COLLECTION = "models"
+# MongoDB's built-in database roles a service user may hold, with the actions they grant on every collection.
+READ_ACTIONS = {"find", "changeStream", "listCollections", "listIndexes", "collStats", "dbStats", "dbHash",
+                "killCursors", "listSearchIndexes"}
+BUILTIN_DB_ROLES = {
+    "read": READ_ACTIONS,
+    "readWrite": READ_ACTIONS | {"insert", "update", "remove", "createCollection", "createIndex", "dropIndex",
+                                 "dropCollection", "convertToCapped", "renameCollectionSameDB",
+                                 "createSearchIndexes", "updateSearchIndex", "dropSearchIndex"},
+}
+WRITE_ACTIONS = BUILTIN_DB_ROLES["readWrite"] - READ_ACTIONS | {"collMod", "compact", "reIndex",
+                                                                "bypassDocumentValidation", "enableProfiler"}
 KAFKA_AUTHENTICATION = "scram-sha-512"
 
 
@@ -89,7 +106,8 @@ def check(ctx: Context, overlay: str) -> Outcome:
     problems: list[str] = []
     for rule in (namespaces, workloads_exist, replicas_and_autoscaling, public_exposure, upstream_discovery,
                  disruption_budgets, stream_processor, trainer, resources_and_probes, security, images,
-                 configuration, kafka, kafka_authentication, kafka_users, mongodb, secret_references, network_policies, prometheus, grafana, no_credentials):
+                 configuration, kafka, kafka_authentication, kafka_users, mongodb, mongodb_users,
+                 secret_references, network_policies, prometheus, grafana, no_credentials):
         try:
             rule(m, problems, ctx=ctx, overlay=overlay)
         except (KeyError, TypeError, IndexError, AttributeError, ValueError) as error:
@@ -357,12 +375,14 @@ def kafka_cluster(m):
     return clusters[0] if clusters else None
 
 
-def mongo_app_user(m):
-    for mongo in m.all("MongoDBCommunity"):
-        for user in mongo["spec"].get("users") or []:
-            if user.get("name") == "app":
-                return mongo, user
-    return None, None
+def connection_secret(mongo, user):
+    """The Secret the MongoDB operator writes the user's connection string to."""
+    return user.get("connectionStringSecretName") or f"{name_of(mongo)}-{user.get('db', 'admin')}-{user['name']}"
+
+
+def workload_of(m, service):
+    """The Deployment, or for the trainer the Job, that runs a service."""
+    return m.one("Deployment", service) or m.one("Job", service)
 
 
 def mounted_secret(workload, container, path):
@@ -399,11 +419,6 @@ def configuration(m, problems, **_):
     for key in ("REVIEWS_TOPIC", "DLQ_TOPIC"):
         if key in values and values[key] not in topics:
             problems.append(f"{key}={values[key]} has no KafkaTopic")
-    _, user = mongo_app_user(m)
-    if user and "MONGO_DB" in values:
-        databases = {role["db"] for role in user["roles"]}
-        if databases != {values["MONGO_DB"]}:
-            problems.append(f"the MongoDB app user's roles are on {sorted(databases)}, not MONGO_DB={values['MONGO_DB']}")
     for name in DEPLOYMENTS:
         doc = m.one("Deployment", name)
         for container in containers(doc) if doc else []:
@@ -579,25 +594,99 @@ def mongodb(m, problems, **_):
     if not any(mode.startswith("SCRAM") for mode in spec["security"]["authentication"]["modes"]):
         problems.append(f"MongoDBCommunity/{name_of(mongo)} does not use SCRAM")
     users = {u["name"]: u for u in spec.get("users") or []}
-    app = users.get("app")
-    if not app:
-        problems.append("no MongoDB user named app")
-    elif [r["name"] for r in app["roles"]] != ["readWrite"]:
-        problems.append(f"the MongoDB app user has roles {[r['name'] for r in app['roles']]}; only readWrite allowed")
     admins = [u for u in users.values()
               if {r["name"] for r in u["roles"]} & {"root", "clusterAdmin", "userAdminAnyDatabase"}]
     if not admins:
         problems.append("no MongoDB admin user (root, clusterAdmin or userAdminAnyDatabase)")
-    # Only the app user's connection string may reach workloads.
-    others = {u.get("connectionStringSecretName") or f"{name_of(mongo)}-{u.get('db', 'admin')}-{u['name']}"
-              for u in users.values() if u["name"] != "app"}
+
+
+def user_grants(mongo, user):
+    """What a MongoDB user may do: {(db, collection): actions}, collection "" meaning every collection of db,
+    resolved through custom roles (spec.security.roles) and the built-in read and readWrite; plus the names of
+    any other roles it holds."""
+    custom = {(r["role"], r["db"]): r for r in (mongo["spec"]["security"].get("roles") or [])}
+    grants, others = defaultdict(set), []
+
+    def add(role, db, seen):
+        if (role, db) in seen:
+            return
+        seen.add((role, db))
+        if (role, db) in custom:
+            for privilege in custom[(role, db)].get("privileges") or []:
+                resource = privilege["resource"]
+                key = ("(cluster)", "") if resource.get("cluster") else (resource.get("db", ""), resource.get("collection", ""))
+                grants[key] |= set(privilege["actions"])
+            for inner in custom[(role, db)].get("roles") or []:
+                add(inner["role"] if "role" in inner else inner["name"], inner["db"], seen)
+        elif role in BUILTIN_DB_ROLES:
+            grants[(db, "")] |= BUILTIN_DB_ROLES[role]
+        else:
+            others.append(role)
+
+    for role in user["roles"]:
+        add(role["name"], role["db"], set())
+    return grants, others
+
+
+def actions_on(grants, db, collection):
+    return grants[(db, collection)] | grants[(db, "")] | grants[("", collection)] | grants[("", "")]
+
+
+def mongodb_users(m, problems, **_):
+    """One MongoDB user per service with least privilege: the api-servers read the results and write only the
+    accounts, the stream processor writes the results and only reads models, and only the trainer writes models."""
+    resources = m.all("MongoDBCommunity")
+    if len(resources) != 1:
+        return
+    mongo = resources[0]
+    database = config_values(m).get("MONGO_DB", "sdtddb")
+    users = {u["name"]: u for u in mongo["spec"].get("users") or []}
+    connection_secrets = {connection_secret(mongo, u) for u in users.values()}
+    for service in sorted(MONGO_CLIENTS):
+        user = users.get(service)
+        if not user:
+            problems.append(f"no MongoDB user named {service}")
+            continue
+        where = f"MongoDB user {service}"
+        grants, others = user_grants(mongo, user)
+        if others:
+            problems.append(f"{where} holds roles {sorted(others)}; only read, readWrite and the custom roles are allowed")
+        for (db, collection), actions in grants.items():
+            if db != database and actions:
+                problems.append(f"{where} has privileges on {db or '(every database)'}.{collection or '*'}; "
+                                f"only on MONGO_DB={database}")
+        writable = {collection for (db, collection), actions in grants.items() if db == database and actions & WRITE_ACTIONS}
+        if "" in writable:
+            problems.append(f"{where} may write every collection of {database}")
+        may_write = {"api-server": set(ACCOUNT_COLLECTIONS), "trainer": {MODELS_COLLECTION},
+                     "stream-processor": set(RESULT_COLLECTIONS) | set(PRODUCT_COLLECTIONS)}[service]
+        for collection in sorted(writable - may_write - {""}):
+            problems.append(f"{where} may write {database}.{collection}, which {service} must not")
+        must_write = {"api-server": ACCOUNT_COLLECTIONS, "trainer": (MODELS_COLLECTION,),
+                      "stream-processor": RESULT_COLLECTIONS}[service]
+        for collection in must_write:
+            missing = {"find", "insert", "update"} - actions_on(grants, database, collection)
+            if missing:
+                problems.append(f"{where} lacks {', '.join(sorted(missing))} on {database}.{collection}")
+        must_read = {"api-server": RESULT_COLLECTIONS, "trainer": (), "stream-processor": (MODELS_COLLECTION,)}[service]
+        for collection in must_read:
+            if "find" not in actions_on(grants, database, collection):
+                problems.append(f"{where} cannot read {database}.{collection}")
+        workload = workload_of(m, service)
+        for container in containers(workload) if workload else []:
+            ref = ((container_env(m, workload, container).get("MONGO_URI") or {}).get("valueFrom") or {}).get("secretKeyRef") or {}
+            if ref.get("name") != connection_secret(mongo, user):
+                problems.append(f"{workload['kind']}/{service} MONGO_URI does not come from its own user's "
+                                f"connection string ({connection_secret(mongo, user)}) but from {ref.get('name')!r}")
     for workload in m.workloads():
+        service = labels_of(workload).get("app.kubernetes.io/name")
+        own = connection_secret(mongo, users[service]) if service in users else None
         for container in containers(workload):
             for env in container.get("env") or []:
                 ref = ((env.get("valueFrom") or {}).get("secretKeyRef") or {}).get("name")
-                if ref in others:
-                    problems.append(f"{workload['kind']}/{name_of(workload)} uses the connection string of a "
-                                    f"MongoDB user other than app ({ref})")
+                if ref in connection_secrets and ref != own:
+                    problems.append(f"{workload['kind']}/{name_of(workload)} uses the MongoDB connection string {ref}, "
+                                    f"not its own")
 
 
 def secrets_created_by_script(ctx):
@@ -613,8 +702,7 @@ def secret_references(m, problems, ctx, **_):
     available |= {f"{name_of(c)}-cluster-ca-cert" for c in m.all("Kafka")}
     for mongo in m.all("MongoDBCommunity"):
         for user in mongo["spec"].get("users") or []:
-            available.add(user.get("connectionStringSecretName")
-                          or f"{name_of(mongo)}-{user.get('db', 'admin')}-{user['name']}")
+            available.add(connection_secret(mongo, user))
             if user["passwordSecretRef"]["name"] not in secrets_created_by_script(ctx):
                 problems.append(f"MongoDB user {user['name']}'s password Secret {user['passwordSecretRef']['name']} "
                                 f"is not made by scripts/create-secrets")
