@@ -511,7 +511,8 @@ def kafka_authentication(m, problems, **_):
         doc = m.one("Deployment", name)
         for container in containers(doc):
             env = container_env(m, doc, container)
-            value = lambda key: (env.get(key) or {}).get("value")  # noqa: E731
+            literals = {key: entry.get("value") for key, entry in env.items()}
+            value = literals.get
             where = f"Deployment/{name}"
             if value("KAFKA_SECURITY_PROTOCOL") != "sasl_ssl":
                 problems.append(f"{where} KAFKA_SECURITY_PROTOCOL is {value('KAFKA_SECURITY_PROTOCOL')!r}, not sasl_ssl")
@@ -565,8 +566,8 @@ def kafka_users(m, problems, **_):
             operations = set(acl.get("operations") or []) | ({acl["operation"]} if acl.get("operation") else set())
             if acl.get("type", "allow") != "allow":
                 continue
-            if resource["type"] not in ("topic", "group") or resource.get("patternType", "literal") != "literal" \
-                    or resource.get("name") in (None, "*"):
+            named = resource.get("patternType", "literal") == "literal" and resource.get("name") not in (None, "*")
+            if resource["type"] not in ("topic", "group") or not named:
                 problems.append(f"{where} has an ACL on {resource['type']} {resource.get('name', '(any)')!r} "
                                 f"({resource.get('patternType', 'literal')}); only named topics and groups")
                 continue
@@ -657,7 +658,8 @@ def mongodb_users(m, problems, **_):
                                 f"only on MONGO_DB={database}")
         writable = {collection for (db, collection), actions in grants.items() if db == database and actions & WRITE_ACTIONS}
         if "" in writable:
-            problems.append(f"{where} may write every collection of {database}")
+            problems.append(f"{where} may write every collection of {database} (readWrite or a database-wide "
+                            f"privilege), results and models included")
         may_write = {"api-server": set(ACCOUNT_COLLECTIONS), "trainer": {MODELS_COLLECTION},
                      "stream-processor": set(RESULT_COLLECTIONS) | set(PRODUCT_COLLECTIONS)}[service]
         for collection in sorted(writable - may_write - {""}):
