@@ -17,11 +17,13 @@ KAFKA_CLIENTS = {"api-server", "stream-processor"}
 MONGO_CLIENTS = {"api-server", "stream-processor", "trainer"}
 PUBLIC_SERVICE_TYPES = ("LoadBalancer", "NodePort")
 # The collections the stream processor writes in its batch transaction (Shared/ReviewContracts/ResultCollections.swift)
-# and the catalogue ones it will write (products, similar); the api-servers' accounts; the trainer's models.
+# and the catalogue it keeps from the products topic; the api-servers' accounts; the trainer's models, and the
+# similar products `trainer similar` replaces whole through a staging collection (second system).
 RESULT_COLLECTIONS = ("wordcount", "sentiment", "accuracy", "totals", "batches", "offsets")
-PRODUCT_COLLECTIONS = ("products", "similar")
+CATALOGUE_COLLECTIONS = ("products",)
 ACCOUNT_COLLECTIONS = ("users", "sessions")
 MODELS_COLLECTION = "models"
+SIMILAR_COLLECTIONS = ("similar", "similar_next")
 # MongoDB's built-in database roles a service user may hold, with the actions they grant on every collection.
 READ_ACTIONS = {"find", "changeStream", "listCollections", "listIndexes", "collStats", "dbStats", "dbHash",
                 "killCursors", "listSearchIndexes"}
@@ -484,8 +486,10 @@ def kafka_acl_limits(m):
                              ("topic", dead_letters): {"Write", "Describe"}},
     }
     if products in topics:
+        # The processor reads the catalogue with a consumer group of its own, named after its main one.
         allowed["api-server"][("topic", products)] = {"Write", "Describe"}
         allowed["stream-processor"][("topic", products)] = {"Read", "Describe"}
+        allowed["stream-processor"][("group", f"{group}-catalog")] = {"Read", "Describe"}
     required = {
         "api-server": {("topic", reviews): {"Write"}},
         "stream-processor": {("topic", reviews): {"Read"}, ("group", group): {"Read"}, ("topic", dead_letters): {"Write"}},
@@ -660,8 +664,8 @@ def mongodb_users(m, problems, **_):
         if "" in writable:
             problems.append(f"{where} may write every collection of {database} (readWrite or a database-wide "
                             f"privilege), results and models included")
-        may_write = {"api-server": set(ACCOUNT_COLLECTIONS), "trainer": {MODELS_COLLECTION},
-                     "stream-processor": set(RESULT_COLLECTIONS) | set(PRODUCT_COLLECTIONS)}[service]
+        may_write = {"api-server": set(ACCOUNT_COLLECTIONS), "trainer": {MODELS_COLLECTION, *SIMILAR_COLLECTIONS},
+                     "stream-processor": set(RESULT_COLLECTIONS) | set(CATALOGUE_COLLECTIONS)}[service]
         for collection in sorted(writable - may_write - {""}):
             problems.append(f"{where} may write {database}.{collection}, which {service} must not")
         must_write = {"api-server": ACCOUNT_COLLECTIONS, "trainer": (MODELS_COLLECTION,),
