@@ -47,7 +47,7 @@ let package = Package(
 
         .executableTarget(
             name: "APIServer",
-            dependencies: ["Kafka", "Mongo", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
+            dependencies: ["Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            .product(name: "CompressNIO", package: "compress-nio"),
                            .product(name: "Algorithms", package: "swift-algorithms")],
             path: "Services/api-server"
@@ -67,7 +67,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Trainer",
-            dependencies: ["ReviewAnalysis", "Mongo", argumentParser],
+            dependencies: ["ReviewAnalysis", "ReviewContracts", "Mongo", argumentParser],
             path: "Services/trainer",
             exclude: ["README.md"]
         ),
@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests"),
         .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests"),
         .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis"], path: "Tests/TrainerTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis", "ReviewContracts", "Mongo"], path: "Tests/TrainerTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient,
                                                        .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests"),
         .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
