@@ -20,7 +20,7 @@ struct ProductController<Repository: ProductRepository>: Sendable {
             let offset = try parameters.get("cursor").map { try Self.offset(cursor: $0, order: order) } ?? 0
             let products = try await repository.products(order: order, offset: offset, limit: limit + 1)
             return ProductPage(
-                products: products.prefix(limit).map(ProductView.init),
+                products: products.prefix(limit).map { ProductView($0) },
                 nextCursor: products.count > limit ? Self.cursor(order: order, offset: offset + limit) : nil,
                 total: try await repository.productCount()
             )
@@ -29,7 +29,7 @@ struct ProductController<Repository: ProductRepository>: Sendable {
             let parameters = request.uri.queryParameters
             let limit = try Self.integer(parameters.get("limit"), name: "limit", default: 10, range: 1...50)
             let order = try Self.order(parameters.get("by"), name: "by", default: .reviews, allowed: [.reviews, .rating])
-            return try await repository.top(order: order, limit: limit, minimumReviews: minimumReviewsToRank).map(ProductView.init)
+            return try await repository.top(order: order, limit: limit, minimumReviews: minimumReviewsToRank).map { ProductView($0) }
         }
         router.get("/api/v1/products/{id}") { _, context -> ProductView in
             let id = try context.parameters.require("id")
@@ -54,7 +54,7 @@ struct ProductController<Repository: ProductRepository>: Sendable {
             let matches = try await repository.products(matchingAny: words, limit: 1000)
             let ranked = Self.rank(matches, words: words).prefix(limit)
             let reviews = try await repository.reviews(of: ranked.prefix(5).map(\.id), mentioningAny: words, limit: limit)
-            return SearchResults(query: words, products: ranked.map(ProductView.init), reviews: reviews)
+            return SearchResults(query: words, products: ranked.map { ProductView($0) }, reviews: reviews)
         }
     }
 
@@ -113,12 +113,16 @@ struct ProductController<Repository: ProductRepository>: Sendable {
     }
 
     /// An opaque cursor: the order and the offset of the next page, so a cursor is refused with another order.
+    /// URL-safe base64 without padding, so it goes into a query string as it is.
     static func cursor(order: ProductOrder, offset: Int) -> String {
         Data("\(order.rawValue):\(offset)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     static func offset(cursor: String, order: ProductOrder) throws -> Int {
-        guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8) else {
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else {
             throw APIError(.badRequest, "invalid_cursor", "cursor is not one this API handed out.")
         }
         let parts = text.split(separator: ":")

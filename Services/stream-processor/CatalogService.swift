@@ -36,21 +36,23 @@ final class CatalogService: Service, @unchecked Sendable {
 
     func run() async throws {
         try await withGracefulShutdownHandler {
-            var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.kafkaBrokers, groupID: configuration.groupID + "-catalog")
+            var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: self.configuration.kafkaBrokers, groupID: self.configuration.groupID + "-catalog")
             consumerConfiguration.clientID = "stream-processor-catalog"
-            let consumer = try KafkaConsumer(configuration: consumerConfiguration, topics: [], logger: logger)
-            guard let partitions = await partitions() else { await consumer.close(); return }
-            next = try await retrying("reading the catalog's stored offsets") { try await self.store.storedOffsets(topic: self.configuration.productsTopic) }
-            logger.info("following the catalog", metadata: ["topic": "\(configuration.productsTopic)", "partitions": "\(partitions.count)"])
-            while !stopping.isSet {
+            let consumer = try KafkaConsumer(configuration: consumerConfiguration, topics: [], logger: self.logger)
+            guard let topicPartitions = await self.partitions() else { await consumer.close(); return }
+            self.next = try await self.retrying("reading the catalog's stored offsets") {
+                try await self.store.storedOffsets(topic: self.configuration.productsTopic)
+            }
+            self.logger.info("following the catalog", metadata: ["topic": "\(self.configuration.productsTopic)", "partitions": "\(topicPartitions.count)"])
+            while !self.stopping.isSet {
                 do {
-                    let unread = try await unreadPositions(partitions, consumer: consumer)
-                    if !unread.isEmpty { try await drain(unread, consumer: consumer) }
+                    let unread = try await self.unreadPositions(topicPartitions, consumer: consumer)
+                    if !unread.isEmpty { try await self.drain(unread, consumer: consumer) }
                 } catch {
-                    logger.warning("reading the catalog failed; trying again", metadata: ["error": "\(error)"])
+                    self.logger.warning("reading the catalog failed; trying again", metadata: ["error": "\(error)"])
                     try? await consumer.assign([])
                 }
-                try? await Task.sleep(for: configuration.catalogProbeInterval)
+                try? await Task.sleep(for: self.configuration.catalogProbeInterval)
             }
             await consumer.close()
         } onGracefulShutdown: {

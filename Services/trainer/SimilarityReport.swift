@@ -60,21 +60,30 @@ struct SimilarityReport: Encodable {
         }
     }
 
-    /// The process's peak resident memory (Linux reports `ru_maxrss` in KiB).
+    /// The process's peak resident memory, from Linux's `VmHWM` (0 where there is no /proc).
     static func peakMemoryMB() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
-        return Double(usage.ru_maxrss) / 1024
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes / 1024
     }
 
     var text: String {
+        func cells(_ values: [String]) -> String {
+            zip(values, [24, 8, 12, 10, 7]).enumerated().map { index, pair in
+                let (value, width) = pair
+                let padding = String(repeating: " ", count: max(0, width - value.count))
+                return index == 0 ? value + padding : padding + value
+            }.joined(separator: " ")
+        }
         func row(_ name: String, _ group: Group) -> String {
-            let lift = group.lift.map { String(format: "%.2f×", $0) } ?? "–"
-            return String(format: "%-26@ %8d %12.1f %% %10.1f %% %8@", name as NSString, group.products, group.sameClass * 100, group.random * 100, lift as NSString)
+            cells([name, "\(group.products)", String(format: "%.1f %%", group.sameClass * 100), String(format: "%.1f %%", group.random * 100),
+                   group.lift.map { String(format: "%.2f×", $0) } ?? "–"])
         }
         return """
         similar products: \(products) products, \(reviews) reviews, \(String(format: "%.2f", seconds)) s, peak memory \(String(format: "%.0f", peakMemoryMB)) MB
-        \(String(format: "%-26@ %8@ %14@ %12@ %8@", "products" as NSString, "judged" as NSString, "same class" as NSString, "random" as NSString, "lift" as NSString))
+        \(cells(["products", "judged", "same class", "random", "lift"]))
         \(row("all", all))
         \(row("with ≥ \(minReviews) reviews", wellReviewed))
         """

@@ -86,7 +86,7 @@ public struct ProductSimilarity: Sendable {
         for (product, vector) in vectors.enumerated() {
             for (bucket, weight) in zip(vector.indices, vector.values) { postings[bucket, default: []].append((Int32(product), weight)) }
         }
-        let count = vectors.count, k = neighbours
+        let index = postings, count = vectors.count, k = neighbours
         let rows = RowResults(count: count)
         let done = ProgressCounter()
         let chunk = max(1, count / 64)
@@ -96,7 +96,7 @@ public struct ProductSimilarity: Sendable {
             for product in (part * chunk)..<min(count, (part + 1) * chunk) {
                 let vector = vectors[product]
                 for (bucket, weight) in zip(vector.indices, vector.values) {
-                    for posting in postings[bucket]! {
+                    for posting in index[bucket]! {
                         if scores[Int(posting.product)] == 0 { touched.append(posting.product) }
                         scores[Int(posting.product)] += weight * posting.weight
                     }
@@ -121,7 +121,7 @@ public struct ProductSimilarity: Sendable {
         progress(1, "done")
         return (0..<count).sorted { ids[$0] < ids[$1] }.map { product in
             Neighbours(productID: ids[product], reviews: reviewCounts[product],
-                       similar: rows.get(product).map { (ids[Int($0.0)], min(1, Double($0.1))) })
+                       similar: rows.get(product).map { (id: ids[Int($0.0)], score: min(1, Double($0.1))) })
         }
     }
 

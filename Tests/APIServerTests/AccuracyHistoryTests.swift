@@ -22,7 +22,9 @@ struct AccuracyHistoryTests {
         let name = TestStack.unique("history")
         let database = try MongoClient(uri: TestStack.mongoURI).database(name)
         let accuracy = database.collection(ResultCollections.accuracy)
-        try await accuracy.insertMany((1...500).map { ["_id": .int64(Int64($0 * 7)), "reviews": .int64(Int64($0 * 7)), "value": .double(0.8)] })
+        try await accuracy.insertMany((1...500).map { index -> BSONDocument in
+            ["_id": .int64(Int64(index * 7)), "reviews": .int64(Int64(index * 7)), "value": .double(0.8)]
+        })
         let history = AccuracyHistory(database: database)
         var sampled = try await history.downsampled(points: 50)
         #expect(sampled.count <= 50 && sampled.first?._id == 7 && sampled.last?._id == 3500)
