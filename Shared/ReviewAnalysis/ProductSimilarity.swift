@@ -86,7 +86,7 @@ public struct ProductSimilarity: Sendable {
         for (product, vector) in vectors.enumerated() {
             for (bucket, weight) in zip(vector.indices, vector.values) { postings[bucket, default: []].append((Int32(product), weight)) }
         }
-        let index = postings, count = vectors.count, k = neighbours
+        let lookup = postings, count = vectors.count, k = neighbours
         let rows = RowResults(count: count)
         let done = ProgressCounter()
         let chunk = max(1, count / 64)
@@ -96,7 +96,7 @@ public struct ProductSimilarity: Sendable {
             for product in (part * chunk)..<min(count, (part + 1) * chunk) {
                 let vector = vectors[product]
                 for (bucket, weight) in zip(vector.indices, vector.values) {
-                    for posting in index[bucket]! {
+                    for posting in lookup[bucket]! {
                         if scores[Int(posting.product)] == 0 { touched.append(posting.product) }
                         scores[Int(posting.product)] += weight * posting.weight
                     }
