@@ -61,15 +61,12 @@ struct MongoProductRepository: ProductRepository {
         )
     }
 
-    func reviews(of productIDs: [String], mentioningAny words: [String], limit: Int) async throws -> [ProductReviewEntry] {
-        guard !productIDs.isEmpty, !words.isEmpty else { return [] }
-        // Words are letters and digits (the tokenizer's output), so they need no escaping beyond the apostrophe,
-        // which is literal in a regular expression.
-        let pattern = "\\b(" + words.joined(separator: "|") + ")\\b"
-        return try await database.collection(ResultCollections.sentiment).find(
-            ["itemId": ["$in": .array(productIDs.map { .string($0) })], "review": ["$regex": .string(pattern), "$options": "i"]],
-            sort: ["seq": -1], limit: limit
-        ).compactMap(Self.review(from:))
+    func similar(usingAny words: [String], limit: Int) async throws -> [SimilarProductTerms] {
+        typealias Field = SimilarProducts.CodingKeys
+        return try await database.collection(ProductCollections.similar).find(
+            [Field.terms.rawValue: ["$in": .array(words.map { .string($0) })]], limit: limit,
+            projection: [Field.similar.rawValue: 0], as: SimilarProductTerms.self
+        )
     }
 
     /// Everything but the search keywords, for reads of many products.

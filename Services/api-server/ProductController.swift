@@ -51,25 +51,46 @@ struct ProductController<Repository: ProductRepository>: Sendable {
             let parameters = request.uri.queryParameters
             let limit = try Self.integer(parameters.get("limit"), name: "limit", default: 10, range: 1...50)
             let words = try Self.words(parameters.get("q"))
-            let matches = try await repository.products(matchingAny: words, limit: 1000)
-            let ranked = Self.rank(matches, words: words).prefix(limit)
-            let reviews = try await repository.reviews(of: ranked.prefix(5).map(\.id), mentioningAny: words, limit: limit)
+            // Both lookups go through a multikey index; a word in half the catalog (a division) is capped at
+            // `candidates` products, so a query costs a bounded read however broad its words are.
+            async let byCatalog = repository.products(matchingAny: words, limit: Self.candidates)
+            async let byReviews = repository.similar(usingAny: words, limit: Self.candidates)
+            let catalogMatches = try await byCatalog
+            let usage = Dictionary(try await byReviews.map { ($0.id, $0.reviewsUsing(words)) }, uniquingKeysWith: max)
+            let found = Set(catalogMatches.map(\.id))
+            let reviewMatches = try await repository.products(ids: usage.keys.filter { !found.contains($0) }.sorted())
+            let ranked = Self.rank(catalogMatches + reviewMatches, words: words, reviewsUsing: usage).prefix(limit)
+            // Reviews that use the words: the newest few of the best matches, read from the itemId index and
+            // filtered here (the local database has no text index, and a regular expression over every review of
+            // a product took a quarter of a second).
+            var reviews: [ProductReviewEntry] = []
+            let tokenizer = Tokenizer()
+            for product in ranked.prefix(3) where reviews.count < limit {
+                let recent = try await repository.reviews(productID: product.id, before: nil, limit: Self.reviewsScanned)
+                reviews += recent.lazy.filter { !Set(tokenizer.tokens(in: $0.review)).isDisjoint(with: words) }.prefix(limit - reviews.count)
+            }
             return SearchResults(query: words, products: ranked.map { ProductView($0) }, reviews: reviews)
         }
     }
 
-    /// Products matching more of the words first; among them, those whose name holds a word before those matched by
-    /// category only; then the most reviewed.
-    static func rank(_ products: [Product], words: [String]) -> [Product] {
+    /// Products read per lookup of a search.
+    static var candidates: Int { 200 }
+    /// Newest reviews of each best match searched for the words.
+    static var reviewsScanned: Int { 50 }
+
+    /// Name and category matches first (more of the words first, a word in the name before one in a category
+    /// only), then by how many of the product's reviews use the words (`reviewsUsing`), then the most reviewed.
+    static func rank(_ products: [Product], words: [String], reviewsUsing: [String: Int] = [:]) -> [Product] {
         let tokenizer = Tokenizer()
-        func key(_ product: Product) -> (matched: Int, inName: Int) {
+        func key(_ product: Product) -> (matched: Int, inName: Int, usedBy: Int) {
             let keywords = Set(product.keywords)
             let nameWords = Set(tokenizer.tokens(in: product.name ?? ""))
-            return (words.filter(keywords.contains).count, words.filter(nameWords.contains).count)
+            return (words.filter(keywords.contains).count, words.filter(nameWords.contains).count, reviewsUsing[product.id] ?? 0)
         }
         return products.map { ($0, key($0)) }.sorted { a, b in
             if a.1.matched != b.1.matched { return a.1.matched > b.1.matched }
             if a.1.inName != b.1.inName { return a.1.inName > b.1.inName }
+            if a.1.usedBy != b.1.usedBy { return a.1.usedBy > b.1.usedBy }
             if a.0.reviews != b.0.reviews { return a.0.reviews > b.0.reviews }
             return a.0.id < b.0.id
         }.map(\.0)

@@ -16,6 +16,6 @@ protocol ProductRepository: Sendable {
     func reviews(productID: String, before: Int?, limit: Int) async throws -> [ProductReviewEntry]
     /// Products whose name or categories hold any of `words`.
     func products(matchingAny words: [String], limit: Int) async throws -> [Product]
-    /// Newest reviews of `productIDs` whose text holds one of `words`.
-    func reviews(of productIDs: [String], mentioningAny words: [String], limit: Int) async throws -> [ProductReviewEntry]
+    /// Similar-product documents whose review terms hold any of `words` (their terms and counts only).
+    func similar(usingAny words: [String], limit: Int) async throws -> [SimilarProductTerms]
 }

@@ -83,13 +83,15 @@ struct SimilarCommand: AsyncParsableCommand {
         let bar = ProgressBar(quiet: quiet || json)
         let results = ProductSimilarity(neighbours: neighbours, maxTerms: maxTerms).compute(reviews) { bar.update($0, $1) }
         bar.finish()
+        // The words search finds products by, stored with the neighbours (only where they are written).
+        let terms = data == nil ? ProductTerms().compute(reviews) : [:]
 
         if let client, data == nil {
             if results.count < minProducts {
                 print("similar products: only \(results.count) products have reviews (need \(minProducts)); nothing written")
                 return
             }
-            try await Self.replace(results, in: client.database(mongoDB), admin: client.database("admin"))
+            try await Self.replace(results, terms: terms, in: client.database(mongoDB), admin: client.database("admin"))
             if !json { print("similar products: wrote \(results.count) products to \(mongoDB).\(ProductCollections.similar)") }
         }
         if json {
@@ -112,13 +114,20 @@ struct SimilarCommand: AsyncParsableCommand {
 
     /// Writes the set to a collection of its own, then renames it over `similar` (dropping the old set in the same
     /// step), so a reader sees either the whole old set or the whole new one.
-    static func replace(_ results: [ProductSimilarity.Neighbours], in database: MongoDatabase, admin: MongoDatabase) async throws {
+    static func replace(_ results: [ProductSimilarity.Neighbours], terms: [String: [(word: String, reviews: Int)]],
+                        in database: MongoDatabase, admin: MongoDatabase) async throws {
         let staging = database.collection(ProductCollections.similarStaging)
         try await staging.drop()
         let now = Date(), encoder = BSONEncoder()
         let documents = try results.map { result in
-            try encoder.encode(SimilarProducts(id: result.productID, similar: result.similar.map { .init(id: $0.id, score: $0.score) }, computedAt: now))
+            let words = terms[result.productID] ?? []
+            return try encoder.encode(SimilarProducts(
+                id: result.productID, similar: result.similar.map { .init(id: $0.id, score: $0.score) }, computedAt: now,
+                terms: words.map(\.word), termReviews: words.map(\.reviews)
+            ))
         }
+        // Indexed before the rename, which keeps a collection's indexes: readers never see the set without it.
+        try await staging.createIndexes([MongoIndex(keys: [SimilarProducts.CodingKeys.terms.rawValue: 1], name: "terms")])
         for start in stride(from: 0, to: documents.count, by: 1000) {
             try await staging.insertMany(Array(documents[start..<min(start + 1000, documents.count)]), ordered: false)
         }

@@ -53,6 +53,11 @@ struct ProductAPITests {
         try await products.insertOne(["_id": "bare", "reviews": 1, "ratingSum": 4.0, "ratings": ["4": 1]])
         let similar = SimilarProducts(id: "p3", similar: [.init(id: "p4", score: 0.9), .init(id: "p5", score: 0.4)], computedAt: Date())
         try await database.collection(ProductCollections.similar).insertOne(similar)
+        // The words of their reviews, as trainer similar stores them.
+        try await database.collection(ProductCollections.similar).insertOne(
+            SimilarProducts(id: "p7", similar: [], computedAt: Date(), terms: ["breezy", "soft"], termReviews: [4, 3]))
+        try await database.collection(ProductCollections.similar).insertOne(
+            SimilarProducts(id: "p8", similar: [], computedAt: Date(), terms: ["breezy"], termReviews: [2]))
         let reviews: [BSONDocument] = (1...7).map { seq in
             ["_id": .string("r\(seq)"), "itemId": "p3", "review": .string(seq == 2 ? "Lovely LINEN, breathes" : "Fits well \(seq)"),
              "expected": "pos", "result": "pos", "score": 5.0, "probability": 0.9, "seq": .int64(Int64(seq)), "processedAt": .date(Date())]
@@ -126,6 +131,12 @@ struct ProductAPITests {
             #expect((both["reviews"] as? [[String: Any]])?.isEmpty == true)
             let withReview = try #require(try await get(client, "/api/v1/search?q=dress%20linen").body as? [String: Any])
             #expect((withReview["reviews"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["r2"])
+            // Words of the reviews find products too, and among equal name matches the products whose reviews use
+            // the words more come first, ahead of more reviewed ones.
+            let byReviews = try #require(try await get(client, "/api/v1/search?q=breezy").body as? [String: Any])
+            #expect((byReviews["products"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["p7", "p8"])
+            let mixed = try #require(try await get(client, "/api/v1/search?q=knit%20breezy&limit=3").body as? [String: Any])
+            #expect((mixed["products"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["p7", "p8", "p24"])
 
             // Bad input: 400 JSON naming the problem and the limit.
             for (uri, error) in [

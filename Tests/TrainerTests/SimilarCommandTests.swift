@@ -75,6 +75,10 @@ struct SimilarCommandTests {
         let stored = try await database.collection(ProductCollections.similar).find(as: SimilarProducts.self)
         #expect(Set(stored.map(\.id)) == Set(Self.twins.keys))
         for document in stored { #expect(document.similar.map(\.id) == [Self.twins[document.id]!]) }
+        // Each product's review words, with how many of its reviews use them, for search.
+        let wool = try #require(stored.first { $0.id == "20" })
+        // Its two reviews share "cosy", "winter" and "wool"; words of one review only are left out.
+        #expect(wool.terms == ["cosy", "winter", "wool"] && wool.termReviews == [2, 2, 2], "\(wool.terms ?? []) \(wool.termReviews ?? [])")
         #expect(try await database.listCollectionNames().contains(ProductCollections.similarStaging) == false)
 
         // Too few products: nothing is replaced.
