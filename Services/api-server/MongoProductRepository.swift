@@ -55,6 +55,11 @@ struct MongoProductRepository: ProductRepository {
             .compactMap(Self.review(from:))
     }
 
+    func sampleReviews(productID: String, limit: Int) async throws -> [ProductReviewEntry] {
+        try await database.collection(ResultCollections.sentiment).find(["itemId": .string(productID)], limit: limit)
+            .compactMap(Self.review(from:))
+    }
+
     func products(matchingAny words: [String], limit: Int) async throws -> [Product] {
         try await collection.find(
             [Field.keywords.rawValue: ["$in": .array(words.map { .string($0) })]], limit: limit, as: Product.self

@@ -14,6 +14,9 @@ protocol ProductRepository: Sendable {
     func similar(id: String) async throws -> SimilarProducts?
     /// The product's reviews with a sequence number below `before` (all when nil), newest first.
     func reviews(productID: String, before: Int?, limit: Int) async throws -> [ProductReviewEntry]
+    /// Up to `limit` of the product's reviews in no particular order: a bounded read that needs no sort (the local
+    /// database sorts every review of a product to answer a sorted query, ~80 ms for a popular one).
+    func sampleReviews(productID: String, limit: Int) async throws -> [ProductReviewEntry]
     /// Products whose name or categories hold any of `words`.
     func products(matchingAny words: [String], limit: Int) async throws -> [Product]
     /// Similar-product documents whose review terms hold any of `words` (their terms and counts only).

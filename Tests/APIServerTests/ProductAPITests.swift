@@ -129,8 +129,9 @@ struct ProductAPITests {
             let both = try #require(try await get(client, "/api/v1/search?q=summer%20dresses&limit=5").body as? [String: Any])
             #expect((both["products"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["p4", "p3"])
             #expect((both["reviews"] as? [[String: Any]])?.isEmpty == true)
-            let withReview = try #require(try await get(client, "/api/v1/search?q=dress%20linen").body as? [String: Any])
-            #expect((withReview["reviews"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["r2"])
+            let withReview = try #require(try await get(client, "/api/v1/search?q=linen%20dress%20summer%203").body as? [String: Any])
+            // The best match is p3 (three of the words); of its reviews, r3 uses "3" and r2 "linen", newest first.
+            #expect((withReview["reviews"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["r3", "r2"])
             // Words of the reviews find products too, and among equal name matches the products whose reviews use
             // the words more come first, ahead of more reviewed ones.
             let byReviews = try #require(try await get(client, "/api/v1/search?q=breezy").body as? [String: Any])
