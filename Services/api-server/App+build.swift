@@ -26,9 +26,8 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
     producerConfiguration.messageTimeoutMilliseconds = Int(configuration.ackTimeout.components.seconds * 1000)
         + Int(configuration.ackTimeout.components.attoseconds / 1_000_000_000_000_000)
     producerConfiguration.lingerMilliseconds = configuration.lingerMilliseconds
-    let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+    let producer = try ReviewProducer(configuration: producerConfiguration, topic: configuration.reviewsTopic, logger: logger)
     let publisher = KafkaReviewPublisher(producer: producer, topic: configuration.reviewsTopic)
-    producer.prepare(topic: configuration.reviewsTopic)
 
     let mongo = try MongoClient(uri: configuration.mongoURI, appName: "api-server")
     let repository = MongoResultsRepository(database: mongo.database(configuration.mongoDatabase))
@@ -37,7 +36,10 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
     let router = buildRouter(
         publisher: publisher, repository: repository, live: live, registry: registry,
         maxBodyBytes: configuration.maxBodyBytes,
-        readiness: { await repository.isReachable() ? nil : "the database does not answer" }
+        // Intake needs only the broker: while the database is down, reviews are still accepted (and results answer
+        // 503), so `/ready` — what the gateway and Kubernetes route by — follows the broker; `/ready/reads` the database.
+        readiness: { await producer.brokerProblem() },
+        readsReadiness: { await repository.isReachable() ? nil : "the database does not answer" }
     )
     ProductController(repository: MongoProductRepository(database: mongo.database(configuration.mongoDatabase))).addRoutes(to: router)
     AccuracyHistoryController(history: AccuracyHistory(database: mongo.database(configuration.mongoDatabase))).addRoutes(to: router)
@@ -59,15 +61,17 @@ func buildRouter(
     live: LiveResults,
     registry: PrometheusCollectorRegistry,
     maxBodyBytes: Int,
-    readiness: @escaping @Sendable () async -> String?
+    readiness: @escaping @Sendable () async -> String?,
+    readsReadiness: @escaping @Sendable () async -> String? = { nil }
 ) -> Router<BasicRequestContext> {
     let router = Router()
     router.middlewares.add(LogRequestsMiddleware(.debug))
     router.middlewares.add(MetricsMiddleware())
-    router.middlewares.add(CORSMiddleware(allowOrigin: .all, allowHeaders: [.contentType], allowMethods: [.get, .post, .options]))
+    router.middlewares.add(CORSMiddleware(allowOrigin: .all, allowHeaders: [.contentType, .idempotencyKey], allowMethods: [.get, .post, .options]))
     router.middlewares.add(JSONErrorMiddleware())
+    router.middlewares.add(DatabaseErrorMiddleware())
     router.get("/api/ping") { _, _ in "pong" }
-    OperationalRoutes.add(to: router, registry: registry, readiness: readiness)
+    OperationalRoutes.add(to: router, registry: registry, readiness: readiness, partReadiness: ["reads": readsReadiness])
     ReviewController(publisher: publisher, validator: ReviewValidator(), maxBodyBytes: maxBodyBytes, repository: repository)
         .addRoutes(to: router)
     ResultsController(repository: repository, live: live).addRoutes(to: router)

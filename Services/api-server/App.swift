@@ -55,6 +55,6 @@ struct APIServerCommand: AsyncParsableCommand {
             ackTimeout: .milliseconds(ackTimeoutMs), lingerMilliseconds: lingerMs
         )
         let app = try await buildApplication(configuration, registry: registry)
-        try await app.runService()
+        try await app.runService(shutdownGrace: ShutdownGrace.fromEnvironment)
     }
 }

@@ -108,6 +108,6 @@ struct GatewayCommand: AsyncParsableCommand {
             cacheFastPath: cacheFastPath,
             logLevel: log.level
         )
-        try await buildApplication(configuration, registry: registry).runService()
+        try await buildApplication(configuration, registry: registry).runService(shutdownGrace: ShutdownGrace.fromEnvironment)
     }
 }

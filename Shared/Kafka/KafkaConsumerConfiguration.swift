@@ -1,9 +1,12 @@
 /// Typed settings of a `KafkaConsumer`. `additionalProperties` passes any other librdkafka property through and
 /// wins over the typed fields.
 public struct KafkaConsumerConfiguration: Sendable {
-    /// Where a partition without a committed offset starts.
+    /// Where a partition without a committed offset starts, and where one whose position lies outside the log goes.
+    /// With `.error` the consumer does not move by itself: the partition's fetching stops and the position is
+    /// reported by ``KafkaConsumer/takeOutOfRangePositions()``, so the caller decides (a log that lost its tail must
+    /// not be skipped over silently).
     public enum AutoOffsetReset: Sendable {
-        case earliest, latest
+        case earliest, latest, error
     }
 
     /// How the group divides partitions among its members. Only the eager assignors are offered: the local

@@ -22,7 +22,7 @@ extension KafkaConsumerConfiguration {
             "bootstrap.servers": bootstrapServers.joined(separator: ","),
             "group.id": groupID,
             "client.id": clientID,
-            "auto.offset.reset": { switch autoOffsetReset { case .earliest: "earliest"; case .latest: "latest" } }(),
+            "auto.offset.reset": { switch autoOffsetReset { case .earliest: "earliest"; case .latest: "latest"; case .error: "error" } }(),
             "enable.auto.commit": String(enableAutoCommit),
             "session.timeout.ms": String(sessionTimeoutMilliseconds),
             "heartbeat.interval.ms": String(heartbeatIntervalMilliseconds),
