@@ -15,7 +15,8 @@ struct ProductFiguresWriteTests {
             message: ReviewMessage(id: id, reviewText: "text", overall: score, itemId: item, submittedAt: at),
             expected: LabelRule().label(forScore: score),
             prediction: SentimentPrediction(label: predicted, probability: predicted == .positive ? 0.9 : 0.1),
-            modelVersion: "m"
+            modelVersion: "m",
+            source: KafkaConsumerMessage(topic: "reviews", partition: 0, offset: 0, key: Array(id.utf8), value: [], headers: [], timestamp: nil)
         )
     }
 
