@@ -61,8 +61,10 @@ struct MongoProductRepository: ProductRepository {
     }
 
     func products(matchingAny words: [String], limit: Int) async throws -> [Product] {
+        // The most reviewed first, so a word shared by more products than `limit` keeps its best known ones.
         try await collection.find(
-            [Field.keywords.rawValue: ["$in": .array(words.map { .string($0) })]], limit: limit, as: Product.self
+            [Field.keywords.rawValue: ["$in": .array(words.map { .string($0) })]], sort: [Field.reviews.rawValue: -1, "_id": 1],
+            limit: limit, as: Product.self
         )
     }
 

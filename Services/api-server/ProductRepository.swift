@@ -17,7 +17,7 @@ protocol ProductRepository: Sendable {
     /// Up to `limit` of the product's reviews in no particular order: a bounded read that needs no sort (the local
     /// database sorts every review of a product to answer a sorted query, ~80 ms for a popular one).
     func sampleReviews(productID: String, limit: Int) async throws -> [ProductReviewEntry]
-    /// Products whose name or categories hold any of `words`.
+    /// Products whose name or categories hold any of `words`, the most reviewed first.
     func products(matchingAny words: [String], limit: Int) async throws -> [Product]
     /// Similar-product documents whose review terms hold any of `words` (their terms and counts only).
     func similar(usingAny words: [String], limit: Int) async throws -> [SimilarProductTerms]

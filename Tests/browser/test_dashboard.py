@@ -313,6 +313,7 @@ class DashboardTest:
                  accept=lambda shown: shown == neighbours[0])
         name = self.js("const e = document.querySelector('[data-testid=product-name]'); return e && e.textContent")
         print(f"  product {target} -> similar product {neighbours[0]} ({name!r}, of {len(neighbours)} shown)")
+        self.show_page("dashboard")
 
     def accepted_id(self, previous: str | None):
         errors = self.driver.find_elements(By.ID, "review-error")
