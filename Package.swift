@@ -45,17 +45,19 @@ let package = Package(
         .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "ReviewContracts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/ReviewContracts"),
         .target(name: "ServiceSupport", dependencies: [hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
+        // The Kafka security options of the services that talk to Kafka; apart from ServiceSupport so the gateway does not link librdkafka.
+        .target(name: "KafkaOptions", dependencies: ["Kafka", "ServiceSupport", argumentParser], path: "Shared/KafkaOptions"),
 
         .executableTarget(
             name: "APIServer",
-            dependencies: ["Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
+            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            .product(name: "CompressNIO", package: "compress-nio"),
                            .product(name: "Algorithms", package: "swift-algorithms")],
             path: "Services/api-server"
         ),
         .executableTarget(
             name: "StreamProcessor",
-            dependencies: ["Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle],
+            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle],
             path: "Services/stream-processor"
         ),
         .executableTarget(
@@ -73,7 +75,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
 
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka"], path: "Tests/KafkaTests"),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaOptions"], path: "Tests/KafkaTests"),
         .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests"),
         .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests"),
         .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),

@@ -10,7 +10,7 @@ import ServiceSupport
 /// Connects to the broker and database and builds the application; the same function serves `main` and the tests.
 func buildApplication(_ configuration: APIServerConfiguration, registry: PrometheusCollectorRegistry) async throws -> some ApplicationProtocol {
     let logger = Logger(label: "api-server")
-    let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
+    let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, logger: logger)
     do {
         if try await admin.createTopic(configuration.reviewsTopic, partitions: Int32(configuration.partitions)) {
             logger.info("created topic", metadata: ["topic": "\(configuration.reviewsTopic)", "partitions": "\(configuration.partitions)"])
@@ -23,6 +23,7 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
 
     var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
     producerConfiguration.clientID = "api-server"
+    producerConfiguration.security = configuration.kafkaSecurity
     producerConfiguration.messageTimeoutMilliseconds = Int(configuration.ackTimeout.components.seconds * 1000)
         + Int(configuration.ackTimeout.components.attoseconds / 1_000_000_000_000_000)
     producerConfiguration.lingerMilliseconds = configuration.lingerMilliseconds

@@ -11,7 +11,7 @@ import ServiceSupport
 /// /health, /ready and /metrics. The same function serves `main` and the tests.
 func buildApplication(_ configuration: StreamProcessorConfiguration, registry: PrometheusCollectorRegistry) async throws -> some ApplicationProtocol {
     let logger = Logger(label: "stream-processor")
-    let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
+    let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, logger: logger)
     for (topic, partitions) in [(configuration.reviewsTopic, configuration.partitions), (configuration.deadLetterTopic, 1), (configuration.productsTopic, 1)] {
         do {
             if try await admin.createTopic(topic, partitions: Int32(partitions)) {
@@ -46,6 +46,7 @@ func buildApplication(_ configuration: StreamProcessorConfiguration, registry: P
 
     var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
     producerConfiguration.clientID = "stream-processor-dlq"
+    producerConfiguration.security = configuration.kafkaSecurity
     let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
     producer.prepare(topic: configuration.deadLetterTopic)
 

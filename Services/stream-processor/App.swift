@@ -1,4 +1,5 @@
 import ArgumentParser
+import KafkaOptions
 import Logging
 import ServiceSupport
 
@@ -61,6 +62,8 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     var positiveAbove = EnvironmentDefault.double("POSITIVE_ABOVE", 3)
     @Option(help: ArgumentHelp("Measure the analysis core (parse, validate, tokenize, count, predict) on a JSON-lines review file, print reviews/s as JSON and exit.", visibility: .hidden))
     var benchmarkCore: String?
+    @OptionGroup(title: "Kafka security")
+    var kafkaSecurity: KafkaSecurityOptions
     @OptionGroup(title: "Logging")
     var log: LogOptions
 
@@ -83,6 +86,7 @@ struct StreamProcessorCommand: AsyncParsableCommand {
         var configuration = StreamProcessorConfiguration(
             host: host, port: port,
             kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+            kafkaSecurity: try kafkaSecurity.security(),
             groupID: groupId, assignment: PartitionAssignment(assignment)!, reviewsTopic: reviewsTopic, deadLetterTopic: dlqTopic, partitions: partitions,
             mongoURI: mongoURI, mongoDatabase: mongoDB,
             batchSize: batchSize, batchTimeout: .milliseconds(batchTimeoutMs), maxBatchSize: maxBatchSize,

@@ -38,6 +38,7 @@ final class CatalogService: Service, @unchecked Sendable {
         try await withGracefulShutdownHandler {
             var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: self.configuration.kafkaBrokers, groupID: self.configuration.groupID + "-catalog")
             consumerConfiguration.clientID = "stream-processor-catalog"
+            consumerConfiguration.security = self.configuration.kafkaSecurity
             let consumer = try KafkaConsumer(configuration: consumerConfiguration, topics: [], logger: self.logger)
             guard let topicPartitions = await self.partitions() else { await consumer.close(); return }
             self.next = try await self.retrying("reading the catalog's stored offsets") {
@@ -64,7 +65,7 @@ final class CatalogService: Service, @unchecked Sendable {
     private func partitions() async -> [KafkaTopicPartition]? {
         let topic = configuration.productsTopic
         while !stopping.isSet {
-            if let admin = try? KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger) {
+            if let admin = try? KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, logger: logger) {
                 let count = try? await admin.partitionCount(topic: topic)
                 admin.close()
                 if let count, count > 0 { return (0..<Int32(count)).map { KafkaTopicPartition(topic: topic, partition: $0) } }

@@ -14,6 +14,7 @@ import ReviewContracts
 /// recognised and not counted twice (``MicroBatch/unseen(storedNext:storedIDs:)``).
 struct LogTruncationCheck: Sendable {
     let brokers: [String]
+    var security = KafkaSecurity()
     let rewind: Int64
     let logger: Logger
 
@@ -79,6 +80,7 @@ struct LogTruncationCheck: Sendable {
     private func keysBefore(_ positions: [(KafkaTopicPartition, Int64)]) async throws -> [KafkaTopicPartition: String?] {
         var configuration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: "stream-processor-log-check-\(UUID().uuidString)")
         configuration.clientID = "stream-processor-log-check"
+        configuration.security = security
         configuration.autoOffsetReset = .error
         let reader = try KafkaConsumer(configuration: configuration, topics: [], logger: logger)
         defer { Task { await reader.close() } }

@@ -192,7 +192,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     /// a stop is requested.
     private func verifyPositions(_ consumer: KafkaConsumer, reason: String) async throws {
         let topic = configuration.reviewsTopic
-        let check = LogTruncationCheck(brokers: configuration.kafkaBrokers, rewind: configuration.truncationRewind, logger: logger)
+        let check = LogTruncationCheck(brokers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, rewind: configuration.truncationRewind, logger: logger)
         state.setProblem(.verifying, "checking the stored positions against the broker's log (\(reason))")
         defer { state.setProblem(.verifying, nil) }
         var delay: Duration = .milliseconds(200)
@@ -283,6 +283,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.kafkaBrokers, groupID: configuration.groupID)
         consumerConfiguration.clientID = "stream-processor"
         consumerConfiguration.autoOffsetReset = .error
+        consumerConfiguration.security = configuration.kafkaSecurity
         let store = self.store, state = self.state, logger = self.logger, topic = configuration.reviewsTopic
         consumerConfiguration.rebalanceHandler = { event in
             switch event {
@@ -317,8 +318,9 @@ final class ReviewStreamService: Service, @unchecked Sendable {
         consumerConfiguration.clientID = "stream-processor"
         // A position outside the log is reported, never silently moved (``LogTruncationCheck``).
         consumerConfiguration.autoOffsetReset = .error
+        consumerConfiguration.security = configuration.kafkaSecurity
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, topics: [], logger: logger)
-        let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
+        let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, logger: logger)
         defer { admin.close() }
         var partitionCount: Int?
         while partitionCount == nil {

@@ -1,9 +1,13 @@
+import Kafka
+
 /// Everything the stream processor needs, parsed from flags and environment by ``StreamProcessorCommand``.
 struct StreamProcessorConfiguration: Sendable {
     var host = "127.0.0.1"
     /// Port for /health, /ready and /metrics.
     var port = 9464
     var kafkaBrokers = ["127.0.0.1:9092"]
+    /// Authentication and encryption towards the brokers (``KafkaSecurityOptions``); plaintext by default.
+    var kafkaSecurity: KafkaSecurity = .plaintext
     var groupID = "stream-processor"
     /// How partitions are shared among instances.
     var assignment: PartitionAssignment = .group

@@ -32,6 +32,8 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var isolationLevel: IsolationLevel = .readCommitted
     /// How long the broker may hold a fetch request open waiting for data.
     public var fetchMaxWaitMilliseconds: Int = 100
+    /// Authentication and encryption towards the brokers; plaintext by default.
+    public var security: KafkaSecurity = .plaintext
     public var additionalProperties: [String: String] = [:]
     /// Called synchronously on the consumer's polling thread during a rebalance, before librdkafka's assign or
     /// unassign; never on Swift's cooperative pool, so it may block briefly.
