@@ -304,7 +304,7 @@ class Stack:
     def create_topics(self):
         from confluent_kafka.admin import AdminClient, NewTopic
         s = self.settings
-        admin = AdminClient({"bootstrap.servers": s.brokers})
+        admin = AdminClient({"bootstrap.servers": s.brokers, "log_level": 3})
         futures = admin.create_topics([NewTopic(s.topic, s.partitions, 1, config={"retention.ms": "3600000"}),
                                        NewTopic(s.dlq_topic, 1, 1)])
         for future in futures.values():

@@ -87,6 +87,15 @@ def message_id(message):
         return None
 
 
+def total_count(db):
+    """`totals.count`: the reviews the processor counted (its totals document is `_id: "reviews"`)."""
+    for key in ("reviews", "totals"):
+        document = db["totals"].find_one({"_id": key})
+        if document is not None:
+            return int(document.get("count", 0))
+    return 0
+
+
 def stored_ids(stack, ids):
     """Which of `ids` have a `sentiment` document, or None when the database did not answer."""
     try:
@@ -118,7 +127,7 @@ def drain(stack, accepted_ids, timeout, stall):
                 db = client[s.database]
                 stored = {d["_id"] for d in db["sentiment"].find({}, {"_id": 1})}
                 offsets = {d.get("partition"): d.get("next") for d in db["offsets"].find({"topic": s.topic})}
-                count = (db["totals"].find_one({"_id": "totals"}) or {}).get("count", 0)
+                count = total_count(db)
             finally:
                 client.close()
             ends = end_offsets(s.brokers, s.topic)
@@ -195,12 +204,11 @@ def check(stack, accepted, phases):
     try:
         db = client[s.database]
         documents = list(db["sentiment"].find({}, {"_id": 1, "seq": 1, "partition": 1, "offset": 1}))
-        totals = db["totals"].find_one({"_id": "totals"}) or {}
+        count = total_count(db)
         points = list(db["accuracy"].find({}, {"_id": 1, "at": 1}).sort("_id", 1))
     finally:
         client.close()
     stored = {d["_id"] for d in documents}
-    count = int(totals.get("count", 0))
     latest_point = points[-1]["_id"] if points else 0
 
     topic = read_topic(s.brokers, s.topic)
