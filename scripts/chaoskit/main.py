@@ -131,7 +131,7 @@ class Run:
         try:
             time.sleep(a.timing.warmup)
             # --quick must end within 5 minutes whatever happens: the recovery waits share what is left.
-            deadline = self.started + 230 if a.quick else None
+            deadline = self.started + 190 if a.quick else None
             for number in range(a.rounds):
                 for scenario in a.chosen:
                     label = scenario.title + (f" #{number + 1}" if a.rounds > 1 else "")
@@ -169,9 +169,9 @@ class Run:
         if shared:
             self.fail(f"{len(shared)} ids were given to more than one idempotency key, e.g. {shared[:3]}")
 
-        drain_timeout = 90 if a.quick else 300
+        drain_timeout = 50 if a.quick else 300
         log(f"drain: waiting (at most {drain_timeout}s) until every accepted review is stored")
-        seconds, drained = verify.drain(stack, ids.keys(), timeout=drain_timeout, stall=30 if a.quick else 60)
+        seconds, drained = verify.drain(stack, ids.keys(), timeout=drain_timeout, stall=20 if a.quick else 60)
         log(f"drain: {'done' if drained else 'stopped'} after {seconds:.1f}s")
         check = verify.check(stack, accepted, phases)
 
@@ -220,7 +220,9 @@ class Run:
         print()
         print(f"database: {check['stored']} sentiment documents, totals.count {check['count']}, newest accuracy point "
               f"{check['latest_accuracy_id']}; topic: {check['topic_messages']} messages "
-              f"({check['resent_in_topic']} accepted ids held more than once: retries and the replay); "
+              f"({check['resent_in_topic']} accepted ids held more than once: retries and the replay; "
+              f"{check['gone_from_topic']} processed reviews no longer in it: the broker lost them after they were "
+              f"processed); "
               f"dead-letter topic: {check['dlq_messages']}")
         failed_attempts = sum(recorder.failures.values())
         print(f"clients: {len(recorder.posts)} posts, {failed_attempts} failed attempts retried, "

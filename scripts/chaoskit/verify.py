@@ -240,6 +240,9 @@ def check(stack, accepted, phases):
         else:
             result["lost_pipeline"].append((review_id, phase))
     result["resent_in_topic"] = sum(1 for i in accepted_ids if len(in_topic.get(i, ())) > 1)
+    # Stored, but the broker no longer holds it: processed before the broker lost the end of its log (the
+    # offsets it had are then given to new messages, which a processor trusting its positions would skip).
+    result["gone_from_topic"] = sum(1 for i in accepted_ids if i in stored and i not in in_topic)
     for review_id, messages in in_topic.items():
         if review_id is not None and review_id not in accepted_ids:
             result["orphans_by_phase"][phases.at(messages[0]["timestamp"])] += 1
