@@ -121,7 +121,6 @@ def invalid_review_body(rng):
         return json.dumps({"reviewText": text, "overall": 4, rng.choice(["itemId", "summary"]): rng.choice([True, [1], {"a": 1}, 1.5])}).encode(), "optional field wrong type"
     if kind == 14:
         body = json.dumps({"reviewText": text, "overall": 4}).encode()
-        index = rng.randrange(len(body))
         structural = [i for i, b in enumerate(body) if b in b'{}":,']
         index = rng.choice(structural)
         replacement = rng.choice([b"\x00", b"\x01", b"'", b"\\", b"\xc3", b"]", b"{{"])
@@ -136,7 +135,7 @@ def _post(rng, body, extra=()):
     return _head(b"POST", path, headers) + body
 
 
-def _chunked(body, rng, sizes=None):
+def _chunked(body, rng):
     out, i = b"", 0
     while i < len(body):
         n = rng.randrange(1, 4096)
@@ -395,6 +394,7 @@ class FuzzReport:
     unhealthy: int = 0
     rss_before: int = None
     rss_after: int = None
+    rss_samples: list = field(default_factory=list)  # (requests sent, KiB) after each batch
     slowest: float = 0.0
 
 
@@ -436,6 +436,7 @@ def fuzz(targets, count, seed, workers=16, check_every=250, log=print, only_case
                     break
                 if not health_ok(port):
                     report.unhealthy += 1
+                report.rss_samples.append((report.sent, process.rss_kb()))
         report.rss_after = process.rss_kb()
         reports.append(report)
     return reports

@@ -120,7 +120,7 @@ class Run:
                                        seed=a.seed)
         probe = load.Probe("127.0.0.1", s.gateway_port, reviews, self.run_id)
         supervisor = scenarios.Supervisor(stack, phases)
-        checker = lambda ids: verify.stored_ids(stack, ids)  # noqa: E731
+        checker = verify.StoredIds(stack)
         runner = scenarios.Runner(stack, phases, probe, supervisor, a.timing, checker)
         log(f"load: {a.rate:g} reviews/s from {a.clients} clients through the gateway; "
             f"{a.rounds} round(s) of {', '.join(x.title for x in a.chosen)}")
@@ -145,6 +145,7 @@ class Run:
             log("load: stopping the clients (posts being retried finish first, bounded)")
             generator.stop(timeout=30)
             probe.stop()
+            checker.close()
         posts = generator.recorder.posts
         accepted_posts = [p for p in posts if p.id is not None]
         log(f"load: {len(posts)} reviews posted, {len(accepted_posts)} accepted, "
@@ -291,6 +292,11 @@ class Run:
         print(table(["target", "requests", "ok", "failed", "hangs", "crashed", "health fails", "RSS before MB",
                      "RSS after MB", "slowest s", "answers"], rows))
         print(f"({elapsed:.0f}s)")
+        for r in reports:
+            samples = [x for x in r.rss_samples if x[1] is not None]
+            if len(samples) >= 4:
+                picks = [samples[len(samples) * i // 4 - (1 if i else 0)] for i in range(1, 5)]
+                print(f"  {r.target} RSS after " + ", ".join(f"{n} requests {kb / 1024:.1f} MB" for n, kb in picks))
         for r in reports:
             kinds = Counter((o.case.category, o.case.what.split(" (")[0], o.status if o.status is not None else
                              ("reset" if o.reset else "closed" if o.closed else "hang" if o.hang else o.error))

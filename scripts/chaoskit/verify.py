@@ -96,21 +96,30 @@ def total_count(db):
     return 0
 
 
-def stored_ids(stack, ids):
-    """Which of `ids` have a `sentiment` document, or None when the database did not answer."""
-    try:
-        client = stack.mongo()
+class StoredIds:
+    """Which of some ids have a `sentiment` document (None when the database did not answer), polled many times
+    during a scenario through one client, which reconnects by itself after the database comes back."""
+
+    def __init__(self, stack):
+        self.stack, self.client = stack, None
+
+    def __call__(self, ids):
         try:
-            collection = client[stack.settings.database]["sentiment"]
+            if self.client is None:
+                self.client = self.stack.mongo()
+            collection = self.client[self.stack.settings.database]["sentiment"]
             found = set()
             ids = list(ids)
             for start in range(0, len(ids), 500):
                 found.update(d["_id"] for d in collection.find({"_id": {"$in": ids[start:start + 500]}}, {"_id": 1}))
             return found
-        finally:
-            client.close()
-    except Exception:  # noqa: BLE001 - the database may be down on purpose
-        return None
+        except Exception:  # noqa: BLE001 - the database may be down on purpose
+            return None
+
+    def close(self):
+        if self.client is not None:
+            self.client.close()
+            self.client = None
 
 
 def drain(stack, accepted_ids, timeout, stall):
