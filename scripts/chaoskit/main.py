@@ -131,7 +131,7 @@ class Run:
         try:
             time.sleep(a.timing.warmup)
             # --quick must end within 5 minutes whatever happens: the recovery waits share what is left.
-            deadline = self.started + 190 if a.quick else None
+            deadline = self.started + 180 if a.quick else None
             for number in range(a.rounds):
                 for scenario in a.chosen:
                     label = scenario.title + (f" #{number + 1}" if a.rounds > 1 else "")

@@ -21,7 +21,7 @@ class Timing:
     down: dict  # scenario key -> seconds the component stays down
 
 
-QUICK = Timing(warmup=8, lead=2, settle=4, recover_timeout=40,
+QUICK = Timing(warmup=8, lead=2, settle=4, recover_timeout=30,
                down={"processor": 2, "broker-term": 3, "broker-kill": 3, "database": 3, "api": 2, "gateway": 0})
 FULL = Timing(warmup=30, lead=5, settle=20, recover_timeout=120,
               down={"processor": 5, "broker-term": 8, "broker-kill": 8, "database": 10, "api": 5, "gateway": 1})
