@@ -181,16 +181,17 @@ class Runner:
             intake_back = any(p.sent >= result.restarted_at for p in after_fail)
             if intake_back and result.intake_s is None:
                 result.intake_s = 0.0 if last_fail is None else min(p.done for p in after_fail) - t0
-            if intake_back:
-                pending = [p.id for p in after_fail if p.id not in processed_seen]
-                stored = self.checker(pending) if pending else set()
-                now = time.time()
-                for review_id in stored or ():
-                    processed_seen[review_id] = now
-                if processed_seen:
-                    result.results_s = min(processed_seen.values()) - t0
-                    result.recovered = True
-                    return
+            # Watched from the fault on (not only once intake is back), so a pipeline that never stopped shows as such.
+            pending = [p.id for p in after_fail if p.id not in processed_seen]
+            stored = self.checker(pending) if pending else set()
+            now = time.time()
+            for review_id in stored or ():
+                processed_seen[review_id] = now
+            seen = [processed_seen[p.id] for p in after_fail if p.id in processed_seen]
+            if intake_back and seen:
+                result.results_s = min(seen) - t0
+                result.recovered = True
+                return
             time.sleep(0.25)
         if result.intake_s is None:
             result.notes.append("intake did not recover within the bound")
