@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import KafkaOptions
 import Logging
 import ServiceSupport
 
@@ -29,6 +30,8 @@ struct APIServerCommand: AsyncParsableCommand {
     var ackTimeoutMs = EnvironmentDefault.int("ACK_TIMEOUT_MS", 5000)
     @Option(help: "How long the Kafka producer waits to batch reviews before sending, in ms; each POST waits at least this long [env: LINGER_MS].")
     var lingerMs = EnvironmentDefault.int("LINGER_MS", 5)
+    @OptionGroup(title: "Kafka security")
+    var kafkaSecurity: KafkaSecurityOptions
     @OptionGroup(title: "Logging")
     var log: LogOptions
 
@@ -51,10 +54,11 @@ struct APIServerCommand: AsyncParsableCommand {
         let configuration = APIServerConfiguration(
             host: host, port: port,
             kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+            kafkaSecurity: try kafkaSecurity.security(),
             mongoURI: mongoURI, mongoDatabase: mongoDB, reviewsTopic: reviewsTopic, partitions: partitions,
             ackTimeout: .milliseconds(ackTimeoutMs), lingerMilliseconds: lingerMs
         )
         let app = try await buildApplication(configuration, registry: registry)
-        try await app.runService()
+        try await app.runService(shutdownGrace: ShutdownGrace.fromEnvironment)
     }
 }
