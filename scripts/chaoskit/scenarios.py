@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from .stack import StackError, log
+from .stack import StackError, http_text, log
 
 
 @dataclass
@@ -147,7 +147,12 @@ class Runner:
         self._wait_recovery(result, deadline)
         for process in self.stack.everything:
             if process.alive() and not process.is_ready():
-                result.notes.append(f"{process.name} alive but not ready after recovery")
+                why = ""
+                if process.port in (*self.stack.settings.api_ports, self.stack.settings.processor_port,
+                                    self.stack.settings.gateway_port):
+                    status, body = http_text(f"http://127.0.0.1:{process.port}/ready")
+                    why = f": /ready {status} {body.strip()[:300]}"
+                result.notes.append(f"{process.name} alive but not ready after recovery{why}")
         status = (f"intake {fmt(result.intake_s)}s, results {fmt(result.results_s)}s" if result.recovered
                   else "NOT recovered within the bound")
         log(f"scenario {label}: {status}")

@@ -81,6 +81,17 @@ def http_status(url, timeout=1.0):
         return None
 
 
+def http_text(url, timeout=1.0):
+    """(status, body text) of a GET, or (None, error name)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+    except (OSError, ValueError) as error:
+        return None, type(error).__name__
+
+
 class Process:
     """One long-running program of the stack."""
 

@@ -230,7 +230,7 @@ def check(stack, accepted, phases):
 
     result = {
         "stored": len(stored), "count": count, "latest_accuracy_id": latest_point, "topic_messages": len(topic),
-        "dlq_messages": len(dlq), "lost_broker": [], "lost_pipeline": [], "dead_lettered": [],
+        "dlq_messages": len(dlq), "lost_broker": [], "lost_pipeline": [], "dead_lettered": [], "lost_positions": {},
         "duplicates_by_phase": defaultdict(int), "duplicates_unattributed": 0, "orphans_by_phase": defaultdict(int),
         "resent_in_topic": 0,
     }
@@ -243,11 +243,11 @@ def check(stack, accepted, phases):
         messages = in_topic.get(review_id)
         if not messages:
             result["lost_broker"].append((review_id, phase))
-        elif any((str(m["partition"]), str(m["offset"])) in dlq_positions for m in messages):
-            result["dead_lettered"].append((review_id, phase))
-            result["lost_pipeline"].append((review_id, phase))
         else:
+            if any((str(m["partition"]), str(m["offset"])) in dlq_positions for m in messages):
+                result["dead_lettered"].append((review_id, phase))
             result["lost_pipeline"].append((review_id, phase))
+            result["lost_positions"][review_id] = [(m["partition"], m["offset"], m["timestamp"]) for m in messages]
     result["resent_in_topic"] = sum(1 for i in accepted_ids if len(in_topic.get(i, ())) > 1)
     # Stored, but the broker no longer holds it: processed before the broker lost the end of its log (the
     # offsets it had are then given to new messages, which a processor trusting its positions would skip).
