@@ -50,7 +50,7 @@ let package = Package(
 
         .executableTarget(
             name: "APIServer",
-            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
+            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            .product(name: "CompressNIO", package: "compress-nio"),
                            .product(name: "Algorithms", package: "swift-algorithms")],
             path: "Services/api-server"
@@ -70,7 +70,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Trainer",
-            dependencies: ["ReviewAnalysis", "Mongo", argumentParser],
+            dependencies: ["ReviewAnalysis", "ReviewContracts", "Mongo", argumentParser],
             path: "Services/trainer",
             exclude: ["README.md"]
         ),
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests"),
         .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests"),
         .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis"], path: "Tests/TrainerTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis", "ReviewContracts", "Mongo"], path: "Tests/TrainerTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient,
                                                        .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests"),
         .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),

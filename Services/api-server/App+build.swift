@@ -42,6 +42,8 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
         readiness: { await producer.brokerProblem() },
         readsReadiness: { await repository.isReachable() ? nil : "the database does not answer" }
     )
+    ProductController(repository: MongoProductRepository(database: mongo.database(configuration.mongoDatabase))).addRoutes(to: router)
+    AccuracyHistoryController(history: AccuracyHistory(database: mongo.database(configuration.mongoDatabase))).addRoutes(to: router)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "api-server"),

@@ -62,7 +62,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds an upstream's answer to a GET on a cached path is reused, 0 for no cache [env: CACHE_TTL_MS].")
     var cacheTTLMs = EnvironmentDefault.int("CACHE_TTL_MS", 250)
     @Option(help: "Path prefixes whose GETs are cached, comma-separated [env: CACHE_PATHS].")
-    var cachePaths = EnvironmentDefault.string("CACHE_PATHS", "/api/results/,/api/v1/summary")
+    var cachePaths = EnvironmentDefault.string("CACHE_PATHS", "/api/results/,/api/v1/summary,/api/v1/products/top,/api/v1/accuracy/history")
     @Flag(
         inversion: .prefixedNo,
         help: "Answer cache hits before the router, in the connection's pipeline [env: CACHE_FAST_PATH=false turns it off]."

@@ -12,7 +12,7 @@ import ServiceSupport
 func buildApplication(_ configuration: StreamProcessorConfiguration, registry: PrometheusCollectorRegistry) async throws -> some ApplicationProtocol {
     let logger = Logger(label: "stream-processor")
     let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, logger: logger)
-    for (topic, partitions) in [(configuration.reviewsTopic, configuration.partitions), (configuration.deadLetterTopic, 1)] {
+    for (topic, partitions) in [(configuration.reviewsTopic, configuration.partitions), (configuration.deadLetterTopic, 1), (configuration.productsTopic, 1)] {
         do {
             if try await admin.createTopic(topic, partitions: Int32(partitions)) {
                 logger.info("created topic", metadata: ["topic": "\(topic)", "partitions": "\(partitions)"])
@@ -57,6 +57,13 @@ func buildApplication(_ configuration: StreamProcessorConfiguration, registry: P
         deadLetters: DeadLetterPublisher(producer: producer, topic: configuration.deadLetterTopic), logger: logger
     )
 
+    let catalogStore = CatalogStore(database: database)
+    try await catalogStore.prepare()
+    let catalog = CatalogService(
+        configuration: configuration, store: catalogStore,
+        deadLetters: DeadLetterPublisher(producer: producer, topic: configuration.deadLetterTopic), logger: logger
+    )
+
     let router = Router()
     router.middlewares.add(JSONErrorMiddleware())
     OperationalRoutes.add(to: router, registry: registry) { service.readiness() }
@@ -66,6 +73,6 @@ func buildApplication(_ configuration: StreamProcessorConfiguration, registry: P
         logger: logger
     )
     // Shutdown runs in reverse: the loop finishes its batch before the dead-letter producer drains.
-    app.addServices(producer, service)
+    app.addServices(producer, service, catalog)
     return app
 }

@@ -30,6 +30,10 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     var reviewsTopic = EnvironmentDefault.string("REVIEWS_TOPIC", "reviews")
     @Option(help: "Dead-letter topic for invalid messages [env: DLQ_TOPIC].")
     var dlqTopic = EnvironmentDefault.string("DLQ_TOPIC", "reviews.dlq")
+    @Option(help: "Catalog topic: product entries keyed by product id, upserted into the products collection [env: PRODUCTS_TOPIC].")
+    var productsTopic = EnvironmentDefault.string("PRODUCTS_TOPIC", "products")
+    @Option(help: "Check the catalog topic for new entries every this many milliseconds [env: CATALOG_PROBE_MS].")
+    var catalogProbeMs = EnvironmentDefault.int("CATALOG_PROBE_MS", 1000)
     @Option(help: "Partitions to create the reviews topic with if it does not exist [env: REVIEWS_PARTITIONS].")
     var partitions = EnvironmentDefault.int("REVIEWS_PARTITIONS", 6)
     @Option(help: "MongoDB connection string [env: MONGO_URI].")
@@ -67,6 +71,7 @@ struct StreamProcessorCommand: AsyncParsableCommand {
         guard PartitionAssignment(assignment) != nil else { throw ValidationError("--assignment must be group or static:I/N with 0 <= I < N, not \(assignment)") }
         guard batchSize > 0, maxBatchSize >= batchSize else { throw ValidationError("need 0 < --batch-size <= --max-batch-size") }
         guard batchTimeoutMs > 0, modelCheckSeconds > 0, partitions > 0 else { throw ValidationError("timeouts, intervals and partitions must be positive") }
+        guard catalogProbeMs > 0 else { throw ValidationError("--catalog-probe-ms must be positive") }
         guard truncationRewind >= 0, maxWriteAttempts > 0 else { throw ValidationError("--truncation-rewind must be ≥ 0 and --max-write-attempts positive") }
         guard idlePauseMs >= 0, idleProbeMs > 0 else { throw ValidationError("--idle-pause-ms must be ≥ 0 and --idle-probe-ms positive") }
     }
@@ -78,7 +83,7 @@ struct StreamProcessorCommand: AsyncParsableCommand {
             return
         }
         let registry = try log.bootstrap()
-        let configuration = StreamProcessorConfiguration(
+        var configuration = StreamProcessorConfiguration(
             host: host, port: port,
             kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
             kafkaSecurity: try kafkaSecurity.security(),
@@ -89,6 +94,8 @@ struct StreamProcessorCommand: AsyncParsableCommand {
             idlePauseAfter: .milliseconds(idlePauseMs), idleProbeInterval: .milliseconds(idleProbeMs),
             truncationRewind: Int64(truncationRewind), maxWriteAttempts: maxWriteAttempts, positiveAbove: positiveAbove
         )
+        configuration.productsTopic = productsTopic
+        configuration.catalogProbeInterval = .milliseconds(catalogProbeMs)
         let app = try await buildApplication(configuration, registry: registry)
         try await app.runService(shutdownGrace: ShutdownGrace.fromEnvironment)
     }

@@ -209,6 +209,7 @@ struct ResultStore: Sendable {
                 outcome.roundTrips += 1
                 outcome.lap("wordcount")
             }
+            try await ProductFiguresWrite(reviews: fresh.reviews, processedAt: now).write(to: database, session: session, outcome: &outcome)
 
             outcome.counted = fresh.reviews.count
             outcome.correct = fresh.reviews.lazy.filter(\.isCorrect).count

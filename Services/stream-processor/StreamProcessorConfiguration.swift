@@ -13,6 +13,10 @@ struct StreamProcessorConfiguration: Sendable {
     var assignment: PartitionAssignment = .group
     var reviewsTopic = "reviews"
     var deadLetterTopic = "reviews.dlq"
+    /// The catalog topic (``CatalogService``).
+    var productsTopic = "products"
+    /// How often the catalog's end offsets are checked for new entries.
+    var catalogProbeInterval: Duration = .seconds(1)
     var partitions = 6
     var mongoURI = "mongodb://127.0.0.1:27017/?replicaSet=secantus"
     var mongoDatabase = "sdtddb"

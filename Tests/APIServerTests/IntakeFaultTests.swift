@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Kafka
+import Mongo
 import Prometheus
 import Testing
 
@@ -86,5 +87,23 @@ struct IntakeFaultTests {
             #expect(ready.status == .serviceUnavailable)
             #expect(try await client.execute(uri: "/ready/reads", method: .get).status == .ok)
         }
+    }
+}
+
+@Suite("batch records")
+struct BatchRecordStreamTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aRecordThatNamesNoWordsEndsTheStreamSoTheReaderReadsTheCountsAgain() async throws {
+        let database = try Mongo.MongoClient(uri: TestStack.mongoURI).database(TestStack.unique("records"))
+        let repository = MongoResultsRepository(database: database)
+        let records = try await repository.batchRecords()
+        let batches = database.collection("batches")
+        try await batches.insertOne(["_id": 1, "totals": ["count": 2], "words": ["fit"], "counts": [2]])
+        try await batches.insertOne(["_id": 2, "totals": ["count": 9], "words": [], "counts": [], "wordsOmitted": true])
+        var seen: [Int] = []
+        for try await record in records { seen.append(record.batch) }
+        // The stream ended at the record that omitted its words, after yielding the one before it.
+        #expect(seen == [1])
+        try await database.drop()
     }
 }

@@ -154,4 +154,39 @@ struct FaultToleranceTests {
         harness.stopAll()
         await harness.drop()
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aStartingProcessorLeavesOtherClientsTransactionsAlone() async throws {
+        let harness = ProcessorHarness()
+        defer { harness.stopAll() }
+        try await harness.createTopics()
+        let database = try harness.results()
+        let attempts = AttemptCounter()
+        // Another client's transaction is open while the processor starts; it must commit at its first attempt.
+        try await database.withTransaction { session in
+            attempts.increment()
+            try await database.collection("bystander").insertOne(["_id": .string("open-while-a-processor-starts")], session: session)
+            if attempts.value == 1 {
+                let port = try harness.start(0)
+                let deadline = ContinuousClock.now + .seconds(60)
+                while ContinuousClock.now < deadline {
+                    if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/ready")!),
+                       (response as? HTTPURLResponse)?.statusCode == 200 { break }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+        }
+        #expect(attempts.value == 1)
+        #expect(try await database.collection("bystander").find([:]).count == 1)
+        harness.stopAll()
+        await harness.drop()
+    }
+}
+
+/// Counts a transaction body's runs (the runner retries it after a transient error such as an aborted transaction).
+final class AttemptCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
 }

@@ -47,6 +47,7 @@ final class ProcessorHarness: @unchecked Sendable {
 
     let topic = unique("reviews")
     let deadLetterTopic: String
+    let productsTopic = unique("products")
     let database = unique("sp")
     let group = unique("group")
     private var processes: [Int: Process] = [:]
@@ -66,6 +67,7 @@ final class ProcessorHarness: @unchecked Sendable {
         environment["MONGO_DB"] = database
         environment["REVIEWS_TOPIC"] = topic
         environment["DLQ_TOPIC"] = deadLetterTopic
+        environment["PRODUCTS_TOPIC"] = productsTopic
         environment["REVIEWS_PARTITIONS"] = "4"
         environment["GROUP_ID"] = group
         environment["ASSIGNMENT"] = assignment
@@ -168,6 +170,7 @@ final class ProcessorHarness: @unchecked Sendable {
         let admin = try? KafkaAdmin(bootstrapServers: [Self.kafkaBrokers], logger: Self.logger)
         try? await admin?.deleteTopic(topic)
         try? await admin?.deleteTopic(deadLetterTopic)
+        try? await admin?.deleteTopic(productsTopic)
         admin?.close()
     }
 }

@@ -2,6 +2,7 @@ import type { MouseEvent, ReactNode } from "react";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { DashboardPage } from "./DashboardPage";
 import { ManagePage } from "./ManagePage";
+import { ProductsPage } from "./pages/products/ProductsPage";
 import { navigate, Route, routePaths, useRoute } from "./router";
 import { useLiveData } from "./useLiveData";
 
@@ -30,12 +31,14 @@ export function App() {
         <h1 className="brand">Review stream</h1>
         <nav className="tabs" aria-label="Pages">
           <TabLink route="dashboard" current={route}>Dashboard</TabLink>
+          <TabLink route="products" current={route}>Products</TabLink>
           <TabLink route="manage" current={route}>Manage</TabLink>
         </nav>
         <ConnectionIndicator connection={connection} />
       </header>
       <main>
         <DashboardPage data={data} hidden={route !== "dashboard"} />
+        <ProductsPage hidden={route !== "products"} />
         <ManagePage hidden={route !== "manage"} />
       </main>
     </div>
