@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Mongo
 import ReviewAnalysis
 import ReviewContracts
 import ServiceLifecycle
@@ -167,10 +168,16 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                 failures += 1
                 logger.error("writing a batch failed; retrying", metadata: ["error": "\(error)", "attempt": "\(failures)", "retryIn": "\(delay)"])
                 if state.stopRequested, delay > .seconds(5) { return ResultStore.Outcome() }
-                if failures == configuration.maxWriteAttempts {
-                    metrics.stuckBatches.increment()
-                    metrics.stuck.record(1)
+                if failures >= configuration.maxWriteAttempts {
+                    if failures == configuration.maxWriteAttempts {
+                        metrics.stuckBatches.increment()
+                        metrics.stuck.record(1)
+                    }
                     state.setProblem(.stuck, "a batch of \(batch.messageCount) messages failed to be written \(failures) times: \(error)")
+                }
+                // Split only when the database refused the data; while it is unreachable or failing over the batch
+                // stays whole and is retried, since a review dead-lettered for an outage would be lost.
+                if failures >= configuration.maxWriteAttempts, Self.refusesData(error) {
                     if let (first, second) = batch.halves() {
                         logger.error("batch stuck; splitting it to find what the database refuses", metadata: ["messages": "\(batch.messageCount)"])
                         var outcome = await write(first)
@@ -182,7 +189,8 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                     if !batch.reviews.isEmpty {
                         let refused = batch.deadLettered(reason: "\(error)")
                         do {
-                            try await publishDeadLetters(refused.deadLetters.filter { letter in batch.reviews.contains { $0.position.offset == letter.source.offset && $0.position.partition == letter.source.partition } })
+                            // The batch's own dead letters were published before the write; these are the reviews'.
+                            try await publishDeadLetters(Array(refused.deadLetters.suffix(batch.reviews.count)))
                             metrics.unwritable.increment(by: batch.reviews.count)
                             logger.error("the database refuses a review; it went to the dead-letter topic", metadata: ["error": "\(error)"])
                             var outcome = await write(refused)
@@ -198,6 +206,21 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(10))
             }
+        }
+    }
+
+    /// Whether a write error is the database refusing what was written (a document it will not store), as opposed
+    /// to it being unreachable, restarting or failing over, which retrying outlasts.
+    static func refusesData(_ error: Error) -> Bool {
+        guard let error = error as? MongoError else { return false }
+        switch error {
+        case .connection: return false
+        case .user: return true
+        case .server(let code, _, let labels):
+            if labels.contains("TransientTransactionError") || labels.contains("RetryableWriteError") { return false }
+            // Unavailable, shutting down, stepping down, not primary, network and timeout errors.
+            let unavailable: Set<Int> = [6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 50]
+            return !unavailable.contains(code)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Mongo
 import ReviewAnalysis
 import ReviewContracts
 import Testing
@@ -80,5 +81,15 @@ struct MicroBatchFaultTests {
         // Before the start (retention removed unread messages): on from the start, not a truncation.
         let expired = LogTruncationCheck.judge(next: 5, low: 20, high: 30, rewind: 1000)
         #expect(expired?.resumeAt == 20 && expired?.reason == nil)
+    }
+
+    @Test func onlyARefusalByTheDatabaseSplitsABatchNeverAnOutage() {
+        #expect(ReviewStreamService.refusesData(MongoError.server(code: 121, message: "Document failed validation", labels: [])))
+        #expect(ReviewStreamService.refusesData(MongoError.server(code: 10334, message: "BSONObjTooLarge", labels: [])))
+        #expect(ReviewStreamService.refusesData(MongoError.user(message: "document too large")))
+        #expect(!ReviewStreamService.refusesData(MongoError.connection(message: "No suitable servers found")))
+        #expect(!ReviewStreamService.refusesData(MongoError.server(code: 91, message: "ShutdownInProgress", labels: [])))
+        #expect(!ReviewStreamService.refusesData(MongoError.server(code: 112, message: "WriteConflict", labels: ["TransientTransactionError"])))
+        #expect(!ReviewStreamService.refusesData(CancellationError()))
     }
 }
