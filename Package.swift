@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-algorithms.git", exact: "1.2.1"),
         // Hummingbird's own dependency, named for the HTTP part types the gateway's pipeline handler reads and writes.
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+        // bcrypt for stored passwords (HummingbirdBcrypt), and SHA-256 for stored session-token hashes.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
     ],
     targets: [
         // C libraries, touched only by the Kafka and Mongo wrapper modules.
@@ -49,7 +52,9 @@ let package = Package(
             name: "APIServer",
             dependencies: ["Kafka", "Mongo", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            .product(name: "CompressNIO", package: "compress-nio"),
-                           .product(name: "Algorithms", package: "swift-algorithms")],
+                           .product(name: "Algorithms", package: "swift-algorithms"),
+                           .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Services/api-server"
         ),
         .executableTarget(

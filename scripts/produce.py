@@ -51,6 +51,9 @@ def main():
     parser.add_argument("--brokers", default=os.environ.get("KAFKA_BROKERS", "127.0.0.1:9092"))
     parser.add_argument("--topic", default=os.environ.get("REVIEWS_TOPIC", "reviews"))
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--token", default=os.environ.get("API_TOKEN"),
+                        help="session token (POST /api/v1/login's `token`) sent as Authorization: Bearer; needed with "
+                             "--api when the api-server runs with ANONYMOUS_REVIEWS=false [env: API_TOKEN]")
     args = parser.parse_args()
     if not os.path.exists(args.file):
         sys.exit(f"{args.file} does not exist; run scripts/dataset first")
@@ -64,7 +67,8 @@ def main():
             nonlocal failed
             body = json.dumps({k: review[k] for k in ("reviewText", "overall", "summary") if k in review}
                               | ({"itemId": str(review["asin"])} if "asin" in review else {})).encode()
-            request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+            headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {args.token}"} if args.token else {})
+            request = urllib.request.Request(url, data=body, headers=headers)
             try:
                 urllib.request.urlopen(request, timeout=10).read()
             except (urllib.error.URLError, OSError):

@@ -10,8 +10,10 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
     let validator: ReviewValidator
     let maxBodyBytes: Int
     let repository: Repository
+    /// Whether a review may come without a session (`ANONYMOUS_REVIEWS`); otherwise 401.
+    var anonymousReviews = true
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<APIRequestContext>) {
         // The seed answered 201 once the review was handed to Kafka.
         router.post("/api/documents/text") { request, context in
             try await accept(request, context: context, status: .created)
@@ -28,7 +30,8 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
         }
     }
 
-    private func accept(_ request: Request, context: BasicRequestContext, status: HTTPResponse.Status) async throws -> EditedResponse<AcceptedReview> {
+    private func accept(_ request: Request, context: APIRequestContext, status: HTTPResponse.Status) async throws -> EditedResponse<AcceptedReview> {
+        if !anonymousReviews { _ = try context.requireUser() }
         var request = request
         let body: ByteBuffer
         do {
@@ -47,7 +50,7 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
         }
         let review = ReviewMessage(
             id: UUID().uuidString.lowercased(), reviewText: submission.reviewText, overall: submission.overall,
-            itemId: submission.itemId, summary: submission.summary, submittedAt: Date()
+            itemId: submission.itemId, summary: submission.summary, submittedAt: Date(), userId: context.user?.id
         )
         do {
             try await publisher.publish(review)
