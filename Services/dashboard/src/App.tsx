@@ -1,8 +1,11 @@
 import type { MouseEvent, ReactNode } from "react";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { DashboardPage } from "./DashboardPage";
+import { LoginBox } from "./LoginBox";
 import { ManagePage } from "./ManagePage";
+import { ProfilePage } from "./ProfilePage";
 import { navigate, Route, routePaths, useRoute } from "./router";
+import { SessionProvider, useSession } from "./session";
 import { useLiveData } from "./useLiveData";
 
 function TabLink({ route, current, children }: { route: Route; current: Route; children: ReactNode }) {
@@ -20,9 +23,18 @@ function TabLink({ route, current, children }: { route: Route; current: Route; c
   );
 }
 
-/** The shell: header with tabs and connection state; both pages stay mounted so a running simulation survives a tab switch. */
+/** The shell: header with tabs, connection state and the login box; the pages stay mounted across tab switches. */
 export function App() {
+  return (
+    <SessionProvider>
+      <Shell />
+    </SessionProvider>
+  );
+}
+
+function Shell() {
   const route = useRoute();
+  const { user } = useSession();
   const { data, connection } = useLiveData();
   return (
     <div className="app">
@@ -30,12 +42,15 @@ export function App() {
         <h1 className="brand">Review stream</h1>
         <nav className="tabs" aria-label="Pages">
           <TabLink route="dashboard" current={route}>Dashboard</TabLink>
-          <TabLink route="manage" current={route}>Manage</TabLink>
+          {user && <TabLink route="profile" current={route}>Profile</TabLink>}
+          {user?.role === "admin" && <TabLink route="manage" current={route}>Manage</TabLink>}
         </nav>
         <ConnectionIndicator connection={connection} />
+        <LoginBox />
       </header>
       <main>
         <DashboardPage data={data} hidden={route !== "dashboard"} />
+        <ProfilePage hidden={route !== "profile"} />
         <ManagePage hidden={route !== "manage"} />
       </main>
     </div>

@@ -1,12 +1,13 @@
 import { useEffect, useState } from "react";
 
-/** The two pages and their URL paths; the gateway answers any unknown path with index.html. */
-export type Route = "dashboard" | "manage";
+/** The pages and their URL paths; the gateway answers any unknown path with index.html. */
+export type Route = "dashboard" | "profile" | "manage";
 
-export const routePaths: Record<Route, string> = { dashboard: "/", manage: "/manage" };
+export const routePaths: Record<Route, string> = { dashboard: "/", profile: "/profile", manage: "/manage" };
 
 function routeFor(pathname: string): Route {
-  return pathname.replace(/\/+$/, "") === "/manage" ? "manage" : "dashboard";
+  const path = pathname.replace(/\/+$/, "");
+  return path === "/manage" ? "manage" : path === "/profile" ? "profile" : "dashboard";
 }
 
 /** Switches page without reloading, keeping the browser's back/forward buttons working. */
