@@ -11,6 +11,8 @@ import ServiceSupport
 ///   username or from a client → 429 with `Retry-After` until the oldest leaves the window.
 /// - `POST /api/v1/logout` → 204, ends the session that sent it and clears the cookie (anonymous: 204 too).
 /// - `GET /api/v1/me` → the user, or 401.
+/// - `GET /api/v1/session` → `{user}` with the user or null, always 200: the dashboard asks it on every load, and an
+///   anonymous visitor is normal, not an error for the browser console.
 /// - `POST /api/v1/register {username, password, displayName?}` → 201 like login, as a `user`; 403 when registration is off.
 /// Bodies over 4 KiB get 413; malformed JSON 400; missing or mistyped fields, bad usernames and weak passwords 422.
 struct AccountController: Sendable {
@@ -38,6 +40,9 @@ struct AccountController: Sendable {
         router.get("/api/v1/me") { _, context -> Response in
             let user = try context.requireUser()
             return try Self.json(UserProfile(user), status: .ok)
+        }
+        router.get("/api/v1/session") { _, context -> Response in
+            try Self.json(CurrentSession(user: context.user.map(UserProfile.init)), status: .ok)
         }
         router.post("/api/v1/register") { request, context in
             try await register(request, context: context)
@@ -173,6 +178,18 @@ struct UserProfile: Codable, Equatable {
         createdAt = user.createdAt
         lastLoginAt = user.lastLoginAt
     }
+}
+
+struct CurrentSession: Encodable {
+    let user: UserProfile?
+
+    func encode(to encoder: Encoder) throws {
+        // `null` rather than an absent key, so the client reads one shape.
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(user, forKey: .user)
+    }
+
+    private enum CodingKeys: String, CodingKey { case user }
 }
 
 struct LoginResponse: Codable {

@@ -12,6 +12,10 @@ import Testing
 /// Login, sessions, registration and throttling, against the real database.
 @Suite("accounts and sessions")
 struct AccountTests {
+    static func fields(_ response: TestResponse) throws -> [String: String] {
+        try JSONDecoder().decode([String: String].self, from: Data(buffer: response.body))
+    }
+
     @Test func loginGivesAStrictHttpOnlyCookieAndATokenStoredOnlyAsItsHash() async throws {
         let fixture = AccountFixture()
         defer { Task { await fixture.drop() } }
@@ -40,6 +44,11 @@ struct AccountTests {
             guard case .date(let date) = expires else { Issue.record("expiresAt is not a date"); return }
             #expect(abs(date.timeIntervalSinceNow - 7 * 24 * 3600) < 60)
 
+            let current = try await client.execute(uri: "/api/v1/session", method: .get, headers: bearer(token))
+            #expect((json(current)["user"] as? [String: Any])?["username"] as? String == "Alice")
+            let nobody = try await client.execute(uri: "/api/v1/session", method: .get)
+            #expect(nobody.status == .ok)
+            #expect(String(buffer: nobody.body) == #"{"user":null}"#)
             let me = try await client.execute(uri: "/api/v1/me", method: .get, headers: bearer(token))
             #expect(me.status == .ok)
             #expect(json(me)["username"] as? String == "Alice")
@@ -88,7 +97,7 @@ struct AccountTests {
             }
             #expect(wrongPassword?.status == .unauthorized)
             #expect(noSuchUser?.status == .unauthorized)
-            #expect(String(buffer: wrongPassword!.body) == String(buffer: noSuchUser!.body))
+            #expect(try AccountTests.fields(wrongPassword!) == AccountTests.fields(noSuchUser!))
             #expect(json(noSuchUser!)["error"] as? String == "invalid_credentials")
             // Both paths run one bcrypt check at the same cost; an unknown name must not answer in a fraction of the time.
             let ratio = Double(userTime.components.attoseconds / 1_000_000 + userTime.components.seconds * 1_000_000_000_000)

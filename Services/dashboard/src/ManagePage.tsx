@@ -12,7 +12,8 @@ export function ManagePage({ hidden }: { hidden: boolean }) {
       )}
       {user?.role === "admin" && (
         <>
-          <ReviewForm />
+          {/* One review form in the document at a time: the profile page has one too, with the same ids. */}
+          {!hidden && <ReviewForm />}
           <Simulator active={!hidden} />
         </>
       )}

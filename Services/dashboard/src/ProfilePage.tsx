@@ -13,7 +13,8 @@ export function ProfilePage({ hidden }: { hidden: boolean }) {
           <p className="panel" data-testid="profile-user">
             Logged in as <strong>{user.displayName}</strong> ({user.username}, {user.role})
           </p>
-          <ReviewForm />
+          {/* One review form in the document at a time: the management page has one too, with the same ids. */}
+          {!hidden && <ReviewForm />}
           <MyReviews active={!hidden} />
         </>
       )}

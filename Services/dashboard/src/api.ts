@@ -47,6 +47,8 @@ export const api = {
   samples: () => request<SampleReview[]>("/samples.json"),
   // Accounts: the session travels as an HttpOnly cookie, which same-origin fetches send by themselves.
   me: () => request<UserProfile>("/api/v1/me"),
+  /** Always 200: `{user: null}` when logged out, so a visitor's page load logs no failed request. */
+  session: () => request<{ user: UserProfile | null }>("/api/v1/session"),
   login: (username: string, password: string) => postJSON<LoginResponse>("/api/v1/login", { username, password }),
   logout: () => request<void>("/api/v1/logout", { method: "POST" }),
   myReviews: (limit: number, skip = 0) => request<OwnReviews>(`/api/v1/me/reviews?limit=${limit}&skip=${skip}`),

@@ -19,9 +19,9 @@ const SessionContext = createContext<Session>({
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<UserProfile | null | undefined>(undefined);
   useEffect(() => {
-    api.me().then(setUser, (err) => {
-      // 401 is simply "not logged in"; anything else too, as far as the pages are concerned.
-      if (!(err instanceof ApiError) || err.status !== 401) console.warn("could not check the session", err);
+    api.session().then((current) => setUser(current.user), (err) => {
+      // The pages treat an unreachable server as logged out; the live indicator shows the outage.
+      console.warn("could not check the session", err instanceof ApiError ? err.message : err);
       setUser(null);
     });
   }, []);
