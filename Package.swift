@@ -29,11 +29,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", exact: "1.5.0"),
         .package(url: "https://github.com/apple/swift-algorithms.git", exact: "1.2.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         // Hummingbird's own dependency, named for the HTTP part types the gateway's pipeline handler reads and writes.
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
-        // bcrypt for stored passwords (HummingbirdBcrypt), and SHA-256 for stored session-token hashes.
+        // bcrypt for stored passwords (HummingbirdBcrypt); swift-crypto above also gives the session-token hashes.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
     ],
     targets: [
         // C libraries, touched only by the Kafka and Mongo wrapper modules.
@@ -45,12 +45,14 @@ let package = Package(
         // The analysis core is numeric code that is 20–50× slower unoptimised; tests and the local stack train models with
         // it, so it is optimised in debug builds too.
         .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "ReviewContracts", path: "Shared/ReviewContracts"),
+        .target(name: "ReviewContracts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/ReviewContracts"),
         .target(name: "ServiceSupport", dependencies: [hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
+        // The Kafka security options of the services that talk to Kafka; apart from ServiceSupport so the gateway does not link librdkafka.
+        .target(name: "KafkaOptions", dependencies: ["Kafka", "ServiceSupport", argumentParser], path: "Shared/KafkaOptions"),
 
         .executableTarget(
             name: "APIServer",
-            dependencies: ["Kafka", "Mongo", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
+            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            .product(name: "CompressNIO", package: "compress-nio"),
                            .product(name: "Algorithms", package: "swift-algorithms"),
                            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -59,7 +61,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "StreamProcessor",
-            dependencies: ["Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle],
+            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle],
             path: "Services/stream-processor"
         ),
         .executableTarget(
@@ -72,16 +74,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "Trainer",
-            dependencies: ["ReviewAnalysis", "Mongo", argumentParser],
+            dependencies: ["ReviewAnalysis", "ReviewContracts", "Mongo", argumentParser],
             path: "Services/trainer",
             exclude: ["README.md"]
         ),
 
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka"], path: "Tests/KafkaTests"),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaOptions"], path: "Tests/KafkaTests"),
         .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests"),
         .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests"),
         .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis"], path: "Tests/TrainerTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis", "ReviewContracts", "Mongo"], path: "Tests/TrainerTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient,
                                                        .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests"),
         .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),

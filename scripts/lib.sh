@@ -57,6 +57,31 @@ start_service() {
   echo $! >"$pidfile"
 }
 
+# Succeed once URL answers 2xx; fail (without exiting) after $2 seconds.
+http_ready() {
+  local url=$1 timeout=${2:-60} start=$SECONDS
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    (( SECONDS - start >= timeout )) && return 1
+    sleep 0.3
+  done
+}
+
+# Wait until service NAME (started by `start_service NAME`, with the shell function $4 that starts it) answers 2xx
+# at URL. A service that is alive but not ready after $3 seconds is stopped and started again once (a process that
+# runs without doing its work is worse than one that exits); if it is still not ready, fail naming its log.
+ensure_ready() {
+  local name=$1 url=$2 timeout=$3 starter=$4
+  http_ready "$url" "$timeout" && return 0
+  if pid_alive "$STACK_DIR/$name.pid"; then
+    log "$name is running but not ready after ${timeout}s ($(curl -sS --max-time 2 "$url" 2>&1 | head -c 300)); restarting it"
+  else
+    log "$name exited; starting it again (log: $STACK_DIR/logs/$name.log)"
+  fi
+  stop_pidfile "$STACK_DIR/$name.pid" 25 "$name"
+  "$starter"
+  http_ready "$url" "$timeout" || die "$name did not answer $url within ${timeout}s after a restart; see $STACK_DIR/logs/$name.log"
+}
+
 # Wait until URL answers 2xx, or fail after $2 seconds naming the log to read.
 wait_http() {
   local url=$1 timeout=${2:-60} name=${3:-$1} start=$SECONDS

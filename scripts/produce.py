@@ -1,5 +1,7 @@
 """Review producer: reads McAuley JSON lines (reviewText, overall, summary, asin) and sends each review either
-straight to Kafka (the v1 message contract, keyed by review id) or through the HTTP API, at a steady rate."""
+straight to Kafka (the v1 message contract, keyed by review id) or through the HTTP API, at a steady rate.
+With --catalog it sends a product catalog (JSON lines {id, name, division?, department?, class?}, default
+.data/products.jsonl) to the `products` topic instead, keyed by product id."""
 import argparse
 import gzip
 import json
@@ -43,7 +45,10 @@ def progress(sent, total, started, failed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--file", default=os.path.join(os.path.dirname(__file__), "..", ".data", "reviews.jsonl"))
+    parser.add_argument("--file", help="input JSON lines (default .data/reviews.jsonl, or .data/products.jsonl with --catalog)")
+    parser.add_argument("--catalog", action="store_true",
+                        help="send product catalog entries to the products topic ($PRODUCTS_TOPIC) instead of reviews")
+    parser.add_argument("--products-topic", default=os.environ.get("PRODUCTS_TOPIC", "products"))
     parser.add_argument("--rate", type=float, default=50.0, help="reviews per second (0 = as fast as possible)")
     parser.add_argument("--limit", type=int, default=0, help="stop after N reviews (0 = the whole file)")
     parser.add_argument("--loop", action="store_true", help="start the file again at its end (a live feed)")
@@ -55,6 +60,10 @@ def main():
                         help="session token (POST /api/v1/login's `token`) sent as Authorization: Bearer; needed with "
                              "--api when the api-server runs with ANONYMOUS_REVIEWS=false [env: API_TOKEN]")
     args = parser.parse_args()
+    data = os.path.join(os.path.dirname(__file__), "..", ".data")
+    args.file = args.file or os.path.join(data, "products.jsonl" if args.catalog else "reviews.jsonl")
+    if args.catalog and args.api:
+        sys.exit("--catalog goes straight to Kafka; the HTTP API takes no catalog entries")
     if not os.path.exists(args.file):
         sys.exit(f"{args.file} does not exist; run scripts/dataset first")
 
@@ -83,7 +92,12 @@ def main():
             if error is not None:
                 failed += 1
 
-        def send(review):
+        def send_product(product):
+            product_id = str(product.get("id"))
+            producer.produce(args.products_topic, key=product_id, value=json.dumps(product).encode(), on_delivery=on_delivery)
+            producer.poll(0)
+
+        def send_review(review):
             review_id = str(uuid.uuid4())
             message = {"id": review_id, "reviewText": review.get("reviewText"), "overall": review.get("overall"),
                        "submittedAt": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")}
@@ -93,6 +107,8 @@ def main():
                 message["itemId"] = str(review["asin"])
             producer.produce(args.topic, key=review_id, value=json.dumps(message).encode(), on_delivery=on_delivery)
             producer.poll(0)
+
+        send = send_product if args.catalog else send_review
 
         def flush():
             producer.flush(30)

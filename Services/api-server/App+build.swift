@@ -10,7 +10,7 @@ import ServiceSupport
 /// Connects to the broker and database and builds the application; the same function serves `main` and the tests.
 func buildApplication(_ configuration: APIServerConfiguration, registry: PrometheusCollectorRegistry) async throws -> some ApplicationProtocol {
     let logger = Logger(label: "api-server")
-    let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
+    let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, logger: logger)
     do {
         if try await admin.createTopic(configuration.reviewsTopic, partitions: Int32(configuration.partitions)) {
             logger.info("created topic", metadata: ["topic": "\(configuration.reviewsTopic)", "partitions": "\(configuration.partitions)"])
@@ -23,12 +23,12 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
 
     var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
     producerConfiguration.clientID = "api-server"
+    producerConfiguration.security = configuration.kafkaSecurity
     producerConfiguration.messageTimeoutMilliseconds = Int(configuration.ackTimeout.components.seconds * 1000)
         + Int(configuration.ackTimeout.components.attoseconds / 1_000_000_000_000_000)
     producerConfiguration.lingerMilliseconds = configuration.lingerMilliseconds
-    let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+    let producer = try ReviewProducer(configuration: producerConfiguration, topic: configuration.reviewsTopic, logger: logger)
     let publisher = KafkaReviewPublisher(producer: producer, topic: configuration.reviewsTopic)
-    producer.prepare(topic: configuration.reviewsTopic)
 
     let mongo = try MongoClient(uri: configuration.mongoURI, appName: "api-server")
     let repository = MongoResultsRepository(database: mongo.database(configuration.mongoDatabase))
@@ -57,8 +57,13 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
         publisher: publisher, repository: repository, live: live, accounts: accounts, simulations: simulations, profile: profile,
         configuration: configuration, registry: registry,
         maxBodyBytes: configuration.maxBodyBytes,
-        readiness: { await repository.isReachable() ? nil : "the database does not answer" }
+        // Intake needs only the broker: while the database is down, reviews are still accepted (and results answer
+        // 503), so `/ready` — what the gateway and Kubernetes route by — follows the broker; `/ready/reads` the database.
+        readiness: { await producer.brokerProblem() },
+        readsReadiness: { await repository.isReachable() ? nil : "the database does not answer" }
     )
+    ProductController(repository: MongoProductRepository(database: mongo.database(configuration.mongoDatabase))).addRoutes(to: router)
+    AccuracyHistoryController(history: AccuracyHistory(database: mongo.database(configuration.mongoDatabase))).addRoutes(to: router)
     var app = Application(
         router: router,
         server: GuardedHTTP1Channel.server(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))),
@@ -82,7 +87,8 @@ func buildRouter(
     configuration: APIServerConfiguration,
     registry: PrometheusCollectorRegistry,
     maxBodyBytes: Int,
-    readiness: @escaping @Sendable () async -> String?
+    readiness: @escaping @Sendable () async -> String?,
+    readsReadiness: @escaping @Sendable () async -> String? = { nil }
 ) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.middlewares.add(LogRequestsMiddleware(.debug))
@@ -90,9 +96,10 @@ func buildRouter(
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(AllowedOriginsCORS(origins: Set(configuration.corsOrigins)))
     router.middlewares.add(JSONErrorMiddleware())
+    router.middlewares.add(DatabaseErrorMiddleware())
     router.middlewares.add(SessionAuthenticator(sessions: accounts.sessions, users: accounts.users, allowedOrigins: Set(configuration.corsOrigins)))
     router.get("/api/ping") { _, _ in "pong" }
-    OperationalRoutes.add(to: router, registry: registry, readiness: readiness)
+    OperationalRoutes.add(to: router, registry: registry, readiness: readiness, partReadiness: ["reads": readsReadiness])
     ReviewController(publisher: publisher, validator: ReviewValidator(), maxBodyBytes: maxBodyBytes, repository: repository,
                      anonymousReviews: configuration.anonymousReviews)
         .addRoutes(to: router)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import KafkaOptions
 import Logging
 import ServiceSupport
 
@@ -51,6 +52,8 @@ struct APIServerCommand: AsyncParsableCommand {
     var maxStreamsPerClient = EnvironmentDefault.int("MAX_STREAMS_PER_CLIENT", 8)
     @Option(help: "Open event streams allowed in all; beyond it 429 [env: MAX_STREAMS].")
     var maxStreams = EnvironmentDefault.int("MAX_STREAMS", 5000)
+    @OptionGroup(title: "Kafka security")
+    var kafkaSecurity: KafkaSecurityOptions
     @OptionGroup(title: "Logging")
     var log: LogOptions
 
@@ -82,6 +85,7 @@ struct APIServerCommand: AsyncParsableCommand {
         let configuration = APIServerConfiguration(
             host: host, port: port,
             kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+            kafkaSecurity: try kafkaSecurity.security(),
             mongoURI: mongoURI, mongoDatabase: mongoDB, reviewsTopic: reviewsTopic, partitions: partitions,
             ackTimeout: .milliseconds(ackTimeoutMs), lingerMilliseconds: lingerMs,
             allowRegistration: Self.flag(allowRegistration) ?? false, anonymousReviews: Self.flag(anonymousReviews) ?? true,
@@ -91,6 +95,6 @@ struct APIServerCommand: AsyncParsableCommand {
             idleTimeoutSeconds: idleTimeout, maxStreamsPerClient: maxStreamsPerClient, maxStreams: maxStreams
         )
         let app = try await buildApplication(configuration, registry: registry)
-        try await app.runService()
+        try await app.runService(shutdownGrace: ShutdownGrace.fromEnvironment)
     }
 }

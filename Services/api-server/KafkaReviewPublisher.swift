@@ -3,7 +3,7 @@ import ReviewContracts
 
 /// Publishes reviews with the idempotent, acks=all producer and waits for each delivery report.
 struct KafkaReviewPublisher: ReviewPublisher {
-    let producer: KafkaProducer
+    let producer: ReviewProducer
     let topic: String
 
     func publish(_ review: ReviewMessage) async throws {

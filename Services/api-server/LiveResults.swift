@@ -162,14 +162,14 @@ struct LiveResultsService: Service {
                     logger.info("a batch record was missed; reading the results again", metadata: ["batch": "\(record.batch)"])
                     try await live.reload()
                 }
-                if !Task.isCancelled { logger.info("the results were reset; reading them again") }
+                if !Task.isCancelled { logger.info("the results were reset (or a batch named too many words); reading them again") }
             } catch {
-                logger.warning("results change stream failed; refreshing every 2 s until it is back", metadata: ["error": "\(error)"])
-                // Fallback polling while the change stream is down.
-                for _ in 0..<5 where !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(2))
-                    await refresh()
-                }
+                // The database restarted or is unreachable: refresh what can be read, then open the stream again (every
+                // 2 s); reopening reads everything afresh, so nothing committed meanwhile is missed, and pushes only
+                // what changed, so dashboards see no event twice.
+                logger.warning("results change stream failed; refreshing and reopening it every 2 s", metadata: ["error": "\(error)"])
+                await refresh()
+                try? await Task.sleep(for: .seconds(2))
             }
         }
     }

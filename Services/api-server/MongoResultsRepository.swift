@@ -67,8 +67,10 @@ struct MongoResultsRepository: ResultsRepository {
         return Self.bridge(changes) { event in
             switch event["operationType"]?.stringValue {
             case "insert", "replace":
-                guard let document = event["fullDocument"]?.documentValue, let record = Self.batchRecord(from: document)
-                else { return .skip }
+                guard let document = event["fullDocument"]?.documentValue else { return .skip }
+                // A batch with too many words to name records none; the word counts must be read again.
+                if document["wordsOmitted"] == .bool(true) { return .finish }
+                guard let record = Self.batchRecord(from: document) else { return .skip }
                 return .yield(record)
             case "delete", "update":
                 // The processor deleting records past their retention; nothing else changes them.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Metrics
 import ReviewContracts
@@ -48,8 +49,19 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
             Self.rejected.increment(reason: rejection.reason)
             throw APIError(Self.status(for: rejection), rejection.reason, rejection.description)
         }
+        // A retried post (same Idempotency-Key header, or the same client-chosen id) gets the same review id, which the
+        // stream processor counts once; without either, every post is a new review.
+        var id = UUID().uuidString.lowercased()
+        if let key = request.headers[.idempotencyKey] ?? submission.clientID {
+            guard ReviewID.isValidKey(key) else {
+                Self.rejected.increment(reason: "invalid_idempotency_key")
+                throw APIError(.badRequest, "invalid_idempotency_key", "The Idempotency-Key must be 1–\(ReviewID.maxKeyLength) printable ASCII characters.")
+            }
+            // Per author where there is one: two users choosing the same key post two reviews.
+            id = ReviewID.derived(fromKey: context.user.map { "user:\($0.id)\u{0}\(key)" } ?? key)
+        }
         let review = ReviewMessage(
-            id: UUID().uuidString.lowercased(), reviewText: submission.reviewText, overall: submission.overall,
+            id: id, reviewText: submission.reviewText, overall: submission.overall,
             itemId: submission.itemId, summary: submission.summary, submittedAt: Date(), userId: context.user?.id
         )
         do {
@@ -66,7 +78,7 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
         switch rejection {
         case .invalidUTF8, .invalidJSON, .notAnObject: .badRequest
         case .textTooLong: .contentTooLarge
-        case .missingField, .wrongType, .emptyText, .scoreOutOfRange: .unprocessableContent
+        case .missingField, .wrongType, .emptyText, .scoreOutOfRange, .unwritable: .unprocessableContent
         }
     }
 
@@ -87,4 +99,9 @@ struct ReviewStatus: ResponseEncodable {
     let id: String
     let status: String
     let prediction: PredictionEntry?
+}
+
+extension HTTPField.Name {
+    /// A client's key for one review: posts that carry the same key are the same review (``ReviewID``).
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 }

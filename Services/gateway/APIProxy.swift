@@ -101,7 +101,7 @@ struct APIProxy: Sendable {
                 ])
                 if failure.takesUpstreamDown { pool.markDown(upstream, reason: "\(error)") }
                 lastFailure = failure
-                guard failure.allowsRetry(of: request.method) else { break }
+                guard failure.allowsRetry(of: request.method, hasIdempotencyKey: request.headers[ProxyHeaders.idempotencyKey] != nil) else { break }
                 failed = upstream
             }
         }

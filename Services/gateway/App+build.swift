@@ -37,7 +37,7 @@ func buildApplication(
 
     let metrics = GatewayMetrics(factory: metricsFactory)
     let pool = UpstreamPool(
-        upstreams: configuration.upstreams, strategy: configuration.balancing,
+        upstreams: configuration.upstreamDiscovery == nil ? configuration.upstreams : [], strategy: configuration.balancing,
         failuresBeforeEjection: configuration.failuresBeforeEjection, metrics: metrics, logger: logger
     )
     let cache = configuration.cacheTTL > .zero && !configuration.cachePaths.isEmpty
@@ -69,8 +69,12 @@ func buildApplication(
             interval: configuration.healthInterval, timeout: configuration.healthTimeout, logger: logger
         )
     )
+    if let target = configuration.upstreamDiscovery {
+        // Added last, so it stops first and no upstream joins while the health checker winds down.
+        app.addServices(UpstreamDiscovery(target: target, interval: configuration.discoveryInterval, pool: pool, logger: logger))
+    }
     logger.info("gateway configured", metadata: [
-        "upstreams": "\(configuration.upstreams.map(\.baseURL).joined(separator: ","))",
+        "upstreams": "\(configuration.upstreamDiscovery.map { "dns:\($0)" } ?? configuration.upstreams.map(\.baseURL).joined(separator: ","))",
         "balance": "\(configuration.balancing.rawValue)",
         "static_dir": "\(configuration.staticDirectory)",
     ])

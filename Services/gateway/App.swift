@@ -26,6 +26,16 @@ struct GatewayCommand: AsyncParsableCommand {
     var staticDir = EnvironmentDefault.string("STATIC_DIR", "Services/dashboard/dist")
     @Option(name: .customLong("upstream"), help: "An api-server base URL; repeat for several [env: UPSTREAMS, comma-separated].")
     var upstreams: [String] = EnvironmentDefault.string("UPSTREAMS", "http://127.0.0.1:3001").split(separator: ",").map(String.init)
+    @Option(
+        name: .customLong("upstream-dns"),
+        help: ArgumentHelp(
+            "Discover the api-servers from a DNS name, e.g. a headless Service: every address it resolves to on this port is an upstream, re-resolved every --upstream-dns-interval seconds; replaces --upstream [env: UPSTREAM_DNS].",
+            valueName: "name:port"
+        )
+    )
+    var upstreamDNS = EnvironmentDefault.string("UPSTREAM_DNS", "")
+    @Option(help: "Seconds between two resolutions of --upstream-dns [env: UPSTREAM_DNS_INTERVAL].")
+    var upstreamDNSInterval = EnvironmentDefault.double("UPSTREAM_DNS_INTERVAL", 5)
     @Option(help: "Balancing: round-robin or least-connections [env: BALANCE].")
     var balance = EnvironmentDefault.string("BALANCE", BalancingStrategy.leastConnections.rawValue)
     @Option(help: "Seconds between health checks of each upstream [env: HEALTH_INTERVAL].")
@@ -52,7 +62,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds an upstream's answer to a GET on a cached path is reused, 0 for no cache [env: CACHE_TTL_MS].")
     var cacheTTLMs = EnvironmentDefault.int("CACHE_TTL_MS", 250)
     @Option(help: "Path prefixes whose GETs are cached, comma-separated [env: CACHE_PATHS].")
-    var cachePaths = EnvironmentDefault.string("CACHE_PATHS", "/api/results/,/api/v1/summary")
+    var cachePaths = EnvironmentDefault.string("CACHE_PATHS", "/api/results/,/api/v1/summary,/api/v1/products/top,/api/v1/accuracy/history")
     @Flag(
         inversion: .prefixedNo,
         help: "Answer cache hits before the router, in the connection's pipeline [env: CACHE_FAST_PATH=false turns it off]."
@@ -78,6 +88,10 @@ struct GatewayCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
         guard BalancingStrategy(rawValue: balance) != nil else { throw ValidationError("--balance must be round-robin or least-connections") }
+        if !upstreamDNS.isEmpty {
+            guard UpstreamDiscovery.Target(upstreamDNS) != nil else { throw ValidationError("--upstream-dns \(upstreamDNS) is not name:port") }
+            guard upstreamDNSInterval > 0 else { throw ValidationError("--upstream-dns-interval must be positive") }
+        }
         guard !upstreams.isEmpty else { throw ValidationError("give at least one --upstream") }
         for upstream in upstreams where Upstream(upstream) == nil {
             throw ValidationError("--upstream \(upstream) is not an http(s)://host[:port] URL")
@@ -103,6 +117,8 @@ struct GatewayCommand: AsyncParsableCommand {
         let configuration = GatewayConfiguration(
             host: host, port: port, staticDirectory: staticDir,
             upstreams: upstreams.compactMap(Upstream.init),
+            upstreamDiscovery: UpstreamDiscovery.Target(upstreamDNS),
+            discoveryInterval: .milliseconds(Int(upstreamDNSInterval * 1000)),
             balancing: BalancingStrategy(rawValue: balance)!,
             healthInterval: .milliseconds(Int(healthInterval * 1000)),
             healthTimeout: .milliseconds(Int(healthTimeout * 1000)),
@@ -122,6 +138,6 @@ struct GatewayCommand: AsyncParsableCommand {
             maxStreams: maxStreams,
             cacheQueryParameters: Set(cacheQueryParams.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         )
-        try await buildApplication(configuration, registry: registry).runService()
+        try await buildApplication(configuration, registry: registry).runService(shutdownGrace: ShutdownGrace.fromEnvironment)
     }
 }

@@ -7,6 +7,10 @@ struct GatewayConfiguration: Sendable {
     /// Folder holding the dashboard build (`index.html`, assets and their precompressed `.gz` siblings).
     var staticDirectory = "Services/dashboard/dist"
     var upstreams: [Upstream] = [Upstream("http://127.0.0.1:3001")!]
+    /// When set, the upstreams are the addresses this name resolves to (``UpstreamDiscovery``), not `upstreams`.
+    var upstreamDiscovery: UpstreamDiscovery.Target? = nil
+    /// Time between two resolutions of `upstreamDiscovery`.
+    var discoveryInterval: Duration = .seconds(5)
     var balancing: BalancingStrategy = .leastConnections
     /// Time between two active health checks of every upstream.
     var healthInterval: Duration = .seconds(1)

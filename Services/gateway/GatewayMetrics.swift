@@ -45,6 +45,12 @@ final class GatewayMetrics: @unchecked Sendable {
         gauge.record(healthy ? 1 : 0)
     }
 
+    /// Drops the health gauge of an upstream that left the pool for good, so departed pods leave no series behind.
+    func forgetUpstream(_ upstream: Upstream) {
+        guard let gauge = lock.withLock({ upstreamHealth.removeValue(forKey: upstream.name) }) else { return }
+        gauge.destroy()
+    }
+
     /// Counts one proxied GET on a cached path by what the cache did: `hit`, `miss` (asked upstream and stored) or
     /// `uncacheable` (asked upstream, not stored).
     func recordCache(_ result: String) {

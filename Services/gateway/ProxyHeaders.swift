@@ -21,6 +21,9 @@ enum ProxyHeaders {
     static let forwardedForHeader = HTTPField.Name("X-Forwarded-For")!
     static let forwardedProtoHeader = HTTPField.Name("X-Forwarded-Proto")!
     static let forwardedHostHeader = HTTPField.Name("X-Forwarded-Host")!
+    /// A client's key for one request; a POST that carries one may be sent to a second upstream (the api-server
+    /// answers a repeat with the same review).
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 
     /// The headers sent upstream for a client request.
     /// - Parameters:

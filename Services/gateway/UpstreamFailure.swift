@@ -37,13 +37,14 @@ enum UpstreamFailure: Error, Sendable {
         }
     }
 
-    /// Whether a second attempt on another upstream is allowed: idempotent methods after any failure, others only
-    /// when nothing was sent.
-    func allowsRetry(of method: HTTPRequest.Method) -> Bool {
+    /// Whether a second attempt on another upstream is allowed: idempotent methods after any failure, and requests
+    /// that carry an `Idempotency-Key` (the api-server turns a repeat into the same review); others only when nothing
+    /// was sent.
+    func allowsRetry(of method: HTTPRequest.Method, hasIdempotencyKey: Bool = false) -> Bool {
         switch self {
         case .cancelled: return false
         case .unreachable: return true
-        case .connectionLost, .timedOut: return Self.idempotentMethods.contains(method)
+        case .connectionLost, .timedOut: return hasIdempotencyKey || Self.idempotentMethods.contains(method)
         }
     }
 

@@ -24,7 +24,6 @@ final class UpstreamPool: @unchecked Sendable {
     private var cursor = 0
 
     init(upstreams: [Upstream], strategy: BalancingStrategy, failuresBeforeEjection: Int, metrics: GatewayMetrics, logger: Logger) {
-        precondition(!upstreams.isEmpty, "the gateway needs at least one upstream")
         self.members = upstreams.map { Member(upstream: $0) }
         self.strategy = strategy
         self.failuresBeforeEjection = max(1, failuresBeforeEjection)
@@ -92,6 +91,23 @@ final class UpstreamPool: @unchecked Sendable {
             return false
         }
         if let healthy = change { announce(upstream, healthy: healthy, reason: detail) }
+    }
+
+    /// Makes the members the discovered upstreams (``UpstreamSetChange``): new ones join as healthy, as a pod only
+    /// appears in DNS once it is ready, and the next health check confirms it; vanished ones leave, and their
+    /// requests in flight finish untracked.
+    @discardableResult
+    func update(discovered: [Upstream]) -> UpstreamSetChange {
+        let change: UpstreamSetChange = lock.withLock {
+            let change = UpstreamSetChange(current: members.map(\.upstream), discovered: discovered)
+            let leaving = Set(change.left)
+            members.removeAll { leaving.contains($0.upstream) }
+            members += change.joined.map { Member(upstream: $0) }
+            return change
+        }
+        for upstream in change.joined { metrics.recordHealth(upstream, healthy: true) }
+        for upstream in change.left { metrics.forgetUpstream(upstream) }
+        return change
     }
 
     /// Takes an upstream out of the pool at once, after a request to it could not connect or lost its connection.

@@ -11,8 +11,8 @@ import ServiceSupport
 /// /health, /ready and /metrics. The same function serves `main` and the tests.
 func buildApplication(_ configuration: StreamProcessorConfiguration, registry: PrometheusCollectorRegistry) async throws -> some ApplicationProtocol {
     let logger = Logger(label: "stream-processor")
-    let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
-    for (topic, partitions) in [(configuration.reviewsTopic, configuration.partitions), (configuration.deadLetterTopic, 1)] {
+    let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, logger: logger)
+    for (topic, partitions) in [(configuration.reviewsTopic, configuration.partitions), (configuration.deadLetterTopic, 1), (configuration.productsTopic, 1)] {
         do {
             if try await admin.createTopic(topic, partitions: Int32(partitions)) {
                 logger.info("created topic", metadata: ["topic": "\(topic)", "partitions": "\(partitions)"])
@@ -25,19 +25,28 @@ func buildApplication(_ configuration: StreamProcessorConfiguration, registry: P
 
     let mongo = try MongoClient(uri: configuration.mongoURI, appName: "stream-processor")
     let database = mongo.database(configuration.mongoDatabase)
-    let store = ResultStore(database: database)
+    var store = ResultStore(database: database)
+    // A static assignment names the instance; a group member is named by its host (a restarted pod with a new name
+    // cannot end its predecessor's sessions, which then expire after 60 s).
+    if case .fixed(let index, let count) = configuration.assignment {
+        store.instance = "\(configuration.groupID)/static:\(index)/\(count)"
+    } else {
+        store.instance = "\(configuration.groupID)/group@\(ProcessInfo.processInfo.hostName)"
+    }
     try await store.prepare()
-    // Abort transactions left open by a processor killed mid-batch: they would hold their write locks until the
-    // server's transaction lifetime limit (60 s) and stall every batch behind them. A live processor loses at most
-    // its in-flight attempt, which it retries; the api-servers' change streams reconnect.
+    // End the transaction this instance left open if it was killed mid-batch: it would hold its write locks until the
+    // server's transaction lifetime limit (60 s) and stall every batch behind it. Only this instance's own sessions
+    // are ended; other clients' transactions and change streams are left alone.
     do {
-        _ = try await mongo.database("admin").runCommand(["killAllSessions": []])
+        let ended = try await store.endEarlierSessions()
+        if ended > 0 { logger.info("ended this instance's earlier database sessions", metadata: ["sessions": "\(ended)"]) }
     } catch {
-        logger.warning("could not abort orphaned transactions; a batch may wait for them to expire", metadata: ["error": "\(error)"])
+        logger.warning("could not end this instance's earlier sessions; a batch may wait for them to expire", metadata: ["error": "\(error)"])
     }
 
     var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafkaBrokers)
     producerConfiguration.clientID = "stream-processor-dlq"
+    producerConfiguration.security = configuration.kafkaSecurity
     let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
     producer.prepare(topic: configuration.deadLetterTopic)
 
@@ -45,6 +54,13 @@ func buildApplication(_ configuration: StreamProcessorConfiguration, registry: P
         ?? .collection(database.collection(ResultCollections.models))
     let service = ReviewStreamService(
         configuration: configuration, store: store, models: ModelProvider(source: source, logger: logger),
+        deadLetters: DeadLetterPublisher(producer: producer, topic: configuration.deadLetterTopic), logger: logger
+    )
+
+    let catalogStore = CatalogStore(database: database)
+    try await catalogStore.prepare()
+    let catalog = CatalogService(
+        configuration: configuration, store: catalogStore,
         deadLetters: DeadLetterPublisher(producer: producer, topic: configuration.deadLetterTopic), logger: logger
     )
 
@@ -57,6 +73,6 @@ func buildApplication(_ configuration: StreamProcessorConfiguration, registry: P
         logger: logger
     )
     // Shutdown runs in reverse: the loop finishes its batch before the dead-letter producer drains.
-    app.addServices(producer, service)
+    app.addServices(producer, service, catalog)
     return app
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KafkaOptions
 import Logging
 import ServiceSupport
 
@@ -29,6 +30,10 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     var reviewsTopic = EnvironmentDefault.string("REVIEWS_TOPIC", "reviews")
     @Option(help: "Dead-letter topic for invalid messages [env: DLQ_TOPIC].")
     var dlqTopic = EnvironmentDefault.string("DLQ_TOPIC", "reviews.dlq")
+    @Option(help: "Catalog topic: product entries keyed by product id, upserted into the products collection [env: PRODUCTS_TOPIC].")
+    var productsTopic = EnvironmentDefault.string("PRODUCTS_TOPIC", "products")
+    @Option(help: "Check the catalog topic for new entries every this many milliseconds [env: CATALOG_PROBE_MS].")
+    var catalogProbeMs = EnvironmentDefault.int("CATALOG_PROBE_MS", 1000)
     @Option(help: "Partitions to create the reviews topic with if it does not exist [env: REVIEWS_PARTITIONS].")
     var partitions = EnvironmentDefault.int("REVIEWS_PARTITIONS", 6)
     @Option(help: "MongoDB connection string [env: MONGO_URI].")
@@ -49,10 +54,16 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     var modelPath: String? = EnvironmentDefault.string("MODEL_PATH", "").isEmpty ? nil : EnvironmentDefault.string("MODEL_PATH", "")
     @Option(help: "Seconds between checks for a newer model [env: MODEL_CHECK_SECONDS].")
     var modelCheckSeconds = EnvironmentDefault.int("MODEL_CHECK_SECONDS", 10)
+    @Option(help: "After the broker lost the tail of a partition's log, read the partition again from this many messages before its end; review ids already counted are not counted twice [env: TRUNCATION_REWIND].")
+    var truncationRewind = EnvironmentDefault.int("TRUNCATION_REWIND", 1000)
+    @Option(help: "A batch whose write fails this many times in a row is split to find the reviews the database refuses, which go to the dead-letter topic [env: MAX_WRITE_ATTEMPTS].")
+    var maxWriteAttempts = EnvironmentDefault.int("MAX_WRITE_ATTEMPTS", 5)
     @Option(help: "A review is positive when its score is above this [env: POSITIVE_ABOVE].")
     var positiveAbove = EnvironmentDefault.double("POSITIVE_ABOVE", 3)
     @Option(help: ArgumentHelp("Measure the analysis core (parse, validate, tokenize, count, predict) on a JSON-lines review file, print reviews/s as JSON and exit.", visibility: .hidden))
     var benchmarkCore: String?
+    @OptionGroup(title: "Kafka security")
+    var kafkaSecurity: KafkaSecurityOptions
     @OptionGroup(title: "Logging")
     var log: LogOptions
 
@@ -60,6 +71,8 @@ struct StreamProcessorCommand: AsyncParsableCommand {
         guard PartitionAssignment(assignment) != nil else { throw ValidationError("--assignment must be group or static:I/N with 0 <= I < N, not \(assignment)") }
         guard batchSize > 0, maxBatchSize >= batchSize else { throw ValidationError("need 0 < --batch-size <= --max-batch-size") }
         guard batchTimeoutMs > 0, modelCheckSeconds > 0, partitions > 0 else { throw ValidationError("timeouts, intervals and partitions must be positive") }
+        guard catalogProbeMs > 0 else { throw ValidationError("--catalog-probe-ms must be positive") }
+        guard truncationRewind >= 0, maxWriteAttempts > 0 else { throw ValidationError("--truncation-rewind must be ≥ 0 and --max-write-attempts positive") }
         guard idlePauseMs >= 0, idleProbeMs > 0 else { throw ValidationError("--idle-pause-ms must be ≥ 0 and --idle-probe-ms positive") }
     }
 
@@ -70,16 +83,20 @@ struct StreamProcessorCommand: AsyncParsableCommand {
             return
         }
         let registry = try log.bootstrap()
-        let configuration = StreamProcessorConfiguration(
+        var configuration = StreamProcessorConfiguration(
             host: host, port: port,
             kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+            kafkaSecurity: try kafkaSecurity.security(),
             groupID: groupId, assignment: PartitionAssignment(assignment)!, reviewsTopic: reviewsTopic, deadLetterTopic: dlqTopic, partitions: partitions,
             mongoURI: mongoURI, mongoDatabase: mongoDB,
             batchSize: batchSize, batchTimeout: .milliseconds(batchTimeoutMs), maxBatchSize: maxBatchSize,
             modelPath: modelPath, modelCheckInterval: .seconds(modelCheckSeconds),
-            idlePauseAfter: .milliseconds(idlePauseMs), idleProbeInterval: .milliseconds(idleProbeMs), positiveAbove: positiveAbove
+            idlePauseAfter: .milliseconds(idlePauseMs), idleProbeInterval: .milliseconds(idleProbeMs),
+            truncationRewind: Int64(truncationRewind), maxWriteAttempts: maxWriteAttempts, positiveAbove: positiveAbove
         )
+        configuration.productsTopic = productsTopic
+        configuration.catalogProbeInterval = .milliseconds(catalogProbeMs)
         let app = try await buildApplication(configuration, registry: registry)
-        try await app.runService()
+        try await app.runService(shutdownGrace: ShutdownGrace.fromEnvironment)
     }
 }

@@ -15,27 +15,33 @@ import Logging
 /// partitions without a rebalance, and librdkafka 2.0's pause/resume was seen to leave partitions unfetched here.
 /// Against a real Kafka broker idle fetches wait at the broker and cost little anyway.
 ///
-/// A quiet spell with unread messages is a fetcher that stalled: the partitions are assigned again at their stored
-/// positions, which is always safe (a message already counted is skipped by the write).
+/// A quiet spell with unread messages is a fetcher that stalled: the caller checks the positions stored in the
+/// database against the broker's log and assigns the partitions again from there (``LogTruncationCheck``).
 struct IdleFetchPause: Sendable {
     let probeInterval: Duration
     let state: ProcessorState
     let metrics: ProcessorMetrics
     let logger: Logger
 
-    /// Returns when there is something to read or a stop was requested; the loop's next poll gets the messages.
-    func waitForWork(_ consumer: KafkaConsumer) async throws {
+    /// What the wait ended with.
+    enum Outcome: Sendable, Equatable {
+        /// Something arrived (or a stop was requested): the loop's next poll gets the messages.
+        case work
+        /// Nothing was delivered although partitions have unread messages.
+        case stalled
+    }
+
+    func waitForWork(_ consumer: KafkaConsumer) async throws -> Outcome {
         let partitions = try await consumer.assignment()
-        guard !partitions.isEmpty else { return }
+        guard !partitions.isEmpty else { return .work }
         var positions = try await readPositions(partitions, consumer: consumer)
         let unread = positions.filter(\.unread)
         guard unread.isEmpty else {
             metrics.stalledPartitions.increment(by: unread.count)
-            logger.warning("no message polled for a while although partitions have more; fetching again from the stored positions", metadata: [
+            logger.warning("no message polled for a while although partitions have more; checking the stored positions", metadata: [
                 "partitions": "\(unread.map { "\($0.position.partition)@\($0.position.offset)" })",
             ])
-            try await consumer.assign(positions.map(\.position))
-            return
+            return .stalled
         }
         try await consumer.assign([])
         metrics.fetchPaused.record(1)
@@ -54,6 +60,7 @@ struct IdleFetchPause: Sendable {
         try await consumer.assign(positions.map(\.position))
         metrics.fetchPaused.record(0)
         logger.debug("fetching again", metadata: ["unread": "\(positions.filter(\.unread).map(\.position.partition))"])
+        return .work
     }
 
     struct ReadPosition: Sendable {
@@ -80,6 +87,7 @@ struct IdleFetchPause: Sendable {
     /// Where to read next in a partition holding offsets `low..<high`, and whether there is a message there.
     static func position(next: Int64?, low: Int64, high: Int64) -> (offset: Int64, unread: Bool) {
         let offset = max(next ?? low, low)
-        return (offset, high > offset)
+        // A position beyond the end means the log lost its tail: that is unread work for the truncation check.
+        return (offset, high != offset)
     }
 }

@@ -14,6 +14,17 @@ struct ProcessorMetrics: Sendable {
     /// Partitions found with unread messages after a quiet spell, and assigned again at their stored positions.
     let stalledPartitions = Counter(label: "stream_stalled_partitions_total")
 
+    /// Partitions whose log was found to have lost its tail (stored position beyond the end, or re-used offsets).
+    let logTruncations = Counter(label: "stream_log_truncations_total")
+    /// Reviews left out because their id was already counted (a client re-post or a truncated log read again).
+    let duplicates = Counter(label: "stream_reviews_duplicate_total")
+    /// Batches that failed to be written `maxWriteAttempts` times in a row and were split.
+    let stuckBatches = Counter(label: "stream_stuck_batches_total")
+    /// 1 while a batch cannot be written.
+    let stuck = Gauge(label: "stream_stuck")
+    /// Reviews the database refused to store, sent to the dead-letter topic.
+    let unwritable = Counter(label: "stream_reviews_unwritable_total")
+
     func lag(topic: String, partition: Int32) -> Gauge {
         Gauge(label: "stream_consumer_lag", dimensions: [("topic", topic), ("partition", String(partition))])
     }

@@ -9,6 +9,18 @@ final class ProcessorState: @unchecked Sendable {
     private var stopping = false
     private var consuming = false
     private var modelProblem: String? = "loading the model"
+    /// Why the processor is not doing its work although it runs, by cause (``Problem``).
+    private var problems: [Problem: String] = [:]
+    private var verificationRequested = true
+    /// Partitions re-read after a truncation, with the offset up to which the re-read goes.
+    private var rereading: [KafkaTopicPartition: Int64] = [:]
+    private var stalls = 0
+
+    /// Causes of unreadiness while consuming.
+    enum Problem: String, Comparable {
+        case verifying, truncated, stuck, stalled
+        static func < (a: Problem, b: Problem) -> Bool { a.rawValue < b.rawValue }
+    }
 
     var stopRequested: Bool { lock.withLock { stopping } }
     func requestStop() { lock.withLock { stopping = true } }
@@ -16,7 +28,39 @@ final class ProcessorState: @unchecked Sendable {
     var readiness: String? {
         lock.withLock {
             if let modelProblem { return modelProblem }
+            if let problem = problems.sorted(by: { $0.key < $1.key }).first { return problem.value }
             return consuming ? nil : "not consuming"
+        }
+    }
+
+    func setProblem(_ problem: Problem, _ reason: String?) { lock.withLock { problems[problem] = reason } }
+
+    /// Asks the loop to check its positions against the broker's log before it writes again (at start, after a
+    /// broker connection was lost, when a fetch was out of range, when fetching stalled).
+    func requestVerification() { lock.withLock { verificationRequested = true } }
+
+    /// True once per request.
+    func takeVerificationRequest() -> Bool {
+        lock.withLock {
+            defer { verificationRequested = false }
+            return verificationRequested
+        }
+    }
+
+    /// A truncated partition is re-read from `offset` up to `until`; /ready says so until it has been.
+    func rewind(_ partition: KafkaTopicPartition, to offset: Int64, rereadingUntil until: Int64, reason: String) {
+        lock.withLock {
+            nextOffsets[partition] = offset
+            rereading[partition] = until
+            problems[.truncated] = reason
+        }
+    }
+
+    /// Fetching found nothing while partitions have more; /ready says so after a few times in a row.
+    func noteStall() {
+        lock.withLock {
+            stalls += 1
+            if stalls >= 3 { problems[.stalled] = "no progress: \(stalls) checks in a row found unread messages that were not delivered" }
         }
     }
 
@@ -32,7 +76,19 @@ final class ProcessorState: @unchecked Sendable {
     }
 
     func advance(_ offsets: [KafkaTopicPartition: Int64]) {
-        lock.withLock { nextOffsets.merge(offsets, uniquingKeysWith: max) }
+        lock.withLock {
+            nextOffsets.merge(offsets, uniquingKeysWith: max)
+            guard !offsets.isEmpty else { return }
+            stalls = 0
+            problems[.stalled] = nil
+            rereading = rereading.filter { partition, until in (nextOffsets[partition] ?? 0) < until }
+            if rereading.isEmpty { problems[.truncated] = nil }
+        }
+    }
+
+    /// Sets positions as they are (a verification may move them back).
+    func reset(_ positions: [KafkaTopicPartition: Int64]) {
+        lock.withLock { nextOffsets.merge(positions) { _, new in new } }
     }
 
     func next(_ partition: KafkaTopicPartition) -> Int64? { lock.withLock { nextOffsets[partition] } }

@@ -11,6 +11,10 @@ import ReviewContracts
 /// retry sees the winner's offsets, so each review is counted exactly once.
 struct ResultStore: Sendable {
     let database: MongoDatabase
+    /// This processor instance (group and assignment), naming its sessions in `processor_sessions`.
+    var instance = "stream-processor"
+    /// Sessions already noted in `processor_sessions`.
+    private let sessionIDs = SessionIDs()
     /// Words known to be stored in `wordcount` (read at start, then each committed batch's), so their increments can
     /// be grouped (``WordCountWrite``).
     let knownWords = KnownWords()
@@ -21,6 +25,8 @@ struct ResultStore: Sendable {
         var correct = 0
         var deadLettered = 0
         var skipped = 0
+        /// Reviews left out because their id was already counted.
+        var duplicates = 0
         /// Global totals after the write (nil when nothing new was written).
         var totalReviews: Int?
         var totalCorrect: Int?
@@ -40,6 +46,22 @@ struct ResultStore: Sendable {
             let now = ContinuousClock.now
             steps.append((step, now - lastMark))
             lastMark = now
+        }
+
+        /// Adds the outcome of a later write (the second half of a split batch).
+        mutating func absorb(_ later: Outcome) {
+            counted += later.counted
+            correct += later.correct
+            deadLettered += later.deadLettered
+            skipped += later.skipped
+            duplicates += later.duplicates
+            totalReviews = later.totalReviews ?? totalReviews
+            totalCorrect = later.totalCorrect ?? totalCorrect
+            nextOffsets.merge(later.nextOffsets, uniquingKeysWith: max)
+            roundTrips += later.roundTrips
+            wordStatements += later.wordStatements
+            words += later.words
+            steps += later.steps
         }
 
         var stepSummary: String {
@@ -72,17 +94,17 @@ struct ResultStore: Sendable {
     }
 
     func write(_ batch: MicroBatch) async throws -> Outcome {
-        var replaceExisting = false, groupWords = true
+        var groupWords = true, duplicateRetries = 0
         while true {
             do {
-                var outcome = try await write(batch, replaceExisting: replaceExisting, groupWords: groupWords)
+                var outcome = try await write(batch, groupWords: groupWords)
                 outcome.lap("commit")
                 knownWords.insert(outcome.words)
                 return outcome
-            } catch let error as MongoError where !replaceExisting && error.isDuplicateKey {
-                // A review id seen before (a client re-sent an id): replace instead of insert. Rare, so the common
-                // path keeps the fast insert.
-                replaceExisting = true
+            } catch let error as MongoError where error.isDuplicateKey && duplicateRetries < 3 {
+                // Another writer stored one of these review ids between our read and our insert; the next attempt's
+                // read sees it and leaves it out.
+                duplicateRetries += 1
             } catch is StoredWordsMissing where groupWords {
                 // Words this process saw committed are gone (the database was reset): write every word as an upsert.
                 knownWords.forget()
@@ -91,20 +113,79 @@ struct ResultStore: Sendable {
         }
     }
 
+    /// Stored positions of every partition of `topic`.
+    func storedPositions(topic: String) async throws -> [KafkaTopicPartition: StoredPosition] {
+        let documents = try await database.collection(ResultCollections.offsets).find(["topic": .string(topic)], as: StoredPosition.self)
+        return Dictionary(documents.map { (KafkaTopicPartition(topic: $0.topic, partition: Int32($0.partition)), $0) }) { first, _ in first }
+    }
+
+    /// Moves a partition's stored position back to `offset` (a log that lost its tail is read again from there; the
+    /// review-id check keeps what was counted from being counted twice). Forgets the last key, which no longer
+    /// describes the message before `offset`.
+    func rewind(_ partition: KafkaTopicPartition, to offset: Int64) async throws {
+        try await database.collection(ResultCollections.offsets).updateOne(
+            filter: ["_id": .string(Self.offsetID(partition))],
+            update: [
+                "$set": ["topic": .string(partition.topic), "partition": .int64(Int64(partition.partition)), "next": .int64(offset), "updatedAt": .date(Date())],
+                "$unset": ["lastKey": ""],
+            ],
+            upsert: true
+        )
+    }
+
+    /// Ends the database sessions an earlier run of this instance left (a transaction open at a `kill -9` holds its
+    /// locks until the server's 60 s transaction lifetime ends it) — only those: other clients keep theirs.
+    func endEarlierSessions() async throws -> Int {
+        let collection = database.collection(ResultCollections.processorSessions)
+        let earlier = try await collection.find(["_id": .string(instance)], as: ProcessorSessions.self).first?.sessions ?? []
+        try await database.killSessions(earlier)
+        try await collection.deleteMany(["_id": .string(instance)])
+        return earlier.count
+    }
+
+    /// Notes the session a transaction runs on, once per session, outside the transaction (it must survive a crash
+    /// that aborts the transaction).
+    private func record(_ session: MongoSession) async throws {
+        guard let id = session.id, sessionIDs.insert(id) else { return }
+        try await database.collection(ResultCollections.processorSessions).updateOne(
+            filter: ["_id": .string(instance)],
+            update: [
+                "$addToSet": [ProcessorSessions.CodingKeys.sessions.stringValue: .string(id)],
+                "$set": [ProcessorSessions.CodingKeys.updatedAt.stringValue: .date(Date())],
+            ],
+            upsert: true
+        )
+    }
+
     /// A grouped word-count statement matched fewer stored words than it named; the transaction is aborted.
     struct StoredWordsMissing: Error {}
 
-    private func write(_ batch: MicroBatch, replaceExisting: Bool, groupWords: Bool) async throws -> Outcome {
+    private func write(_ batch: MicroBatch, groupWords: Bool) async throws -> Outcome {
         let partitions = Array(batch.nextOffsets.keys)
         return try await database.withTransaction { session in
+            try await record(session)
             var outcome = Outcome()
             let stored = try await database.collection(ResultCollections.offsets).find(
                 ["_id": ["$in": .array(partitions.map { .string(Self.offsetID($0)) })]], session: session
             )
             outcome.roundTrips += 1
             outcome.lap("offsets")
-            let fresh = batch.unseen(storedNext: Self.offsets(from: stored))
+            let storedNext = Self.offsets(from: stored)
+            // Review ids already counted: a client re-posted the review (same idempotency key, another offset), or
+            // the processor is re-reading a log that lost its tail.
+            let candidates = batch.unseen(storedNext: storedNext).reviewIDs
+            var storedIDs: Set<String> = []
+            if !candidates.isEmpty {
+                let found = try await database.collection(ResultCollections.sentiment).find(
+                    ["_id": ["$in": .array(candidates.map { .string($0) })]], projection: ["_id": 1], session: session
+                )
+                storedIDs = Set(found.compactMap { $0["_id"]?.stringValue })
+                outcome.roundTrips += 1
+                outcome.lap("known-ids")
+            }
+            let fresh = batch.unseen(storedNext: storedNext, storedIDs: storedIDs)
             outcome.skipped = batch.messageCount - fresh.messageCount
+            outcome.duplicates = batch.reviewCount(atOrAbove: storedNext) - fresh.reviews.count
             guard !fresh.nextOffsets.isEmpty else { return outcome }
 
             let now = Date()
@@ -128,6 +209,7 @@ struct ResultStore: Sendable {
                 outcome.roundTrips += 1
                 outcome.lap("wordcount")
             }
+            try await ProductFiguresWrite(reviews: fresh.reviews, processedAt: now).write(to: database, session: session, outcome: &outcome)
 
             outcome.counted = fresh.reviews.count
             outcome.correct = fresh.reviews.lazy.filter(\.isCorrect).count
@@ -168,21 +250,20 @@ struct ResultStore: Sendable {
                 "words": .array(words), "counts": .array(counts),
                 "at": .date(now),
             ]
+            if words.count > Self.recordedWordsLimit {
+                // A record must stay far below the database's 16 MB document limit, or the batch could never be
+                // written; readers that find no words in a record read the word counts again.
+                record["words"] = []
+                record["counts"] = []
+                record["wordsOmitted"] = true
+            }
             if !fresh.reviews.isEmpty {
                 let first = total - fresh.reviews.count
                 let documents = fresh.reviews.enumerated().map { index, review in
                     Self.sentimentDocument(review, seq: first + index + 1, processedAt: now)
                 }
                 record["predictions"] = .array(documents.suffix(Self.recordedPredictions).map { .document($0) })
-                let sentiment = database.collection(ResultCollections.sentiment)
-                if replaceExisting {
-                    try await sentiment.bulkWrite(
-                        documents.map { .replaceOne(filter: ["_id": $0["_id"]!], replacement: $0, upsert: true) },
-                        ordered: false, session: session
-                    )
-                } else {
-                    try await sentiment.insertMany(documents, ordered: false, session: session)
-                }
+                try await database.collection(ResultCollections.sentiment).insertMany(documents, ordered: false, session: session)
                 outcome.lap("sentiment")
                 let point: BSONDocument = [
                     "_id": .int64(Int64(total)),
@@ -203,14 +284,18 @@ struct ResultStore: Sendable {
 
             try await database.collection(ResultCollections.offsets).bulkWrite(
                 fresh.nextOffsets.map { partition, next in
-                    .updateOne(
-                        filter: ["_id": .string(Self.offsetID(partition))],
-                        update: ["$set": [
-                            "topic": .string(partition.topic), "partition": .int64(Int64(partition.partition)),
-                            "next": .int64(next), "updatedAt": .date(now),
-                        ]],
-                        upsert: true
-                    )
+                    var set: BSONDocument = [
+                        "topic": .string(partition.topic), "partition": .int64(Int64(partition.partition)),
+                        "next": .int64(next), "updatedAt": .date(now),
+                    ]
+                    var update: BSONDocument = [:]
+                    if let key = fresh.lastKeys[partition] {
+                        set["lastKey"] = .string(key)
+                    } else {
+                        update["$unset"] = ["lastKey": ""]
+                    }
+                    update["$set"] = .document(set)
+                    return .updateOne(filter: ["_id": .string(Self.offsetID(partition))], update: update, upsert: true)
                 },
                 ordered: false, session: session
             )
@@ -223,6 +308,8 @@ struct ResultStore: Sendable {
 
     /// The readers' cache keeps this many predictions, so a batch's record carries no more.
     static let recordedPredictions = 100
+    /// A record names at most this many words (about 2 MB); a batch with more records none (`wordsOmitted`).
+    static let recordedWordsLimit = 100_000
 
     /// Appends the batch's record to ``ResultCollections/batches`` and, every 100th batch, drops records older than
     /// the retention.

@@ -35,9 +35,19 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     func readiness() -> String? { state.readiness }
 
     func run() async throws {
-        let model = try await waitForModel()
-        metrics.model(version: model.version).record(1)
-        let consumer = try await makeConsumer()
+        // Waiting for a model, the broker or the database ends on SIGTERM (or when another part of the service
+        // failed), so a processor that cannot start never lingers without its HTTP server.
+        let consumer: KafkaConsumer
+        do {
+            consumer = try await cancelWhenGracefulShutdown { () async throws -> KafkaConsumer in
+                let model = try await self.waitForModel()
+                self.metrics.model(version: model.version).record(1)
+                return try await self.makeConsumer()
+            }
+        } catch where error is CancellationError || Task.isShuttingDownGracefully {
+            logger.info("stopped before consuming")
+            return
+        }
         state.setConsumer(true)
         logger.info("consuming", metadata: ["topic": "\(configuration.reviewsTopic)", "group": "\(configuration.groupID)"])
         try await withGracefulShutdownHandler {
@@ -62,6 +72,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
             idle = IdleFetchPause(probeInterval: configuration.idleProbeInterval, state: state, metrics: metrics, logger: logger)
         }
         var lastMessage = ContinuousClock.now
+        var connectionLosses = consumer.brokerConnectionLosses
         while !state.stopRequested || writing != nil {
             var messages: [KafkaConsumerMessage] = []
             if !state.stopRequested {
@@ -77,10 +88,28 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                     messages += more
                 }
             }
+            // A broker that reconnected may have lost its log's tail and re-used offsets: nothing polled since is
+            // written before the positions are checked (the messages are read again from the checked positions).
+            let losses = consumer.brokerConnectionLosses
+            let outOfRange = consumer.takeOutOfRangePositions()
+            if losses != connectionLosses || !outOfRange.isEmpty || state.takeVerificationRequest() {
+                connectionLosses = losses
+                if let previous = writing {
+                    let outcome = await previous.task.value
+                    finish(outcome, batch: previous.batch, started: previous.started, consumer: consumer)
+                    writing = nil
+                }
+                try await verifyPositions(consumer, reason: outOfRange.isEmpty ? "check" : "fetch out of range")
+                lastMessage = .now
+                continue
+            }
             if !messages.isEmpty {
                 lastMessage = .now
             } else if let idle, writing == nil, !state.stopRequested, ContinuousClock.now - lastMessage >= configuration.idlePauseAfter {
-                try await idle.waitForWork(consumer)
+                if try await idle.waitForWork(consumer) == .stalled {
+                    state.noteStall()
+                    state.requestVerification()
+                }
                 lastMessage = .now
             }
             var batch: MicroBatch?
@@ -99,22 +128,106 @@ final class ReviewStreamService: Service, @unchecked Sendable {
             let newDeadLetters = batch.deadLetters.filter { state.isUnprocessed($0.source) }
             try await publishDeadLetters(newDeadLetters)
             let done = CompletionFlag()
-            let task = Task { [store, logger, state] in
+            let task = Task {
                 defer { done.set() }
-                var delay: Duration = .milliseconds(100)
-                while true {
-                    do {
-                        return try await store.write(batch)
-                    } catch {
-                        // The batch stays in hand and nothing is committed until it is written: no review is lost.
-                        logger.error("writing a batch failed; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
-                        if state.stopRequested, delay > .seconds(5) { return ResultStore.Outcome() }
-                        try? await Task.sleep(for: delay)
-                        delay = min(delay * 2, .seconds(10))
-                    }
-                }
+                return await self.write(batch)
             }
             writing = (task, done, batch, .now)
+        }
+    }
+
+    /// Writes a batch, retrying; a batch that fails ``StreamProcessorConfiguration/maxWriteAttempts`` times in a row
+    /// is stuck: /ready says so, and the batch is split in halves, written separately, down to the single reviews the
+    /// database refuses, which go to the dead-letter topic with its error. Nothing is committed past a review that is
+    /// neither written nor dead-lettered.
+    private func write(_ batch: MicroBatch) async -> ResultStore.Outcome {
+        var delay: Duration = .milliseconds(100)
+        var failures = 0
+        while true {
+            do {
+                let outcome = try await store.write(batch)
+                if failures >= configuration.maxWriteAttempts { state.setProblem(.stuck, nil); metrics.stuck.record(0) }
+                return outcome
+            } catch {
+                // The batch stays in hand and nothing is committed until it is written: no review is lost.
+                failures += 1
+                logger.error("writing a batch failed; retrying", metadata: ["error": "\(error)", "attempt": "\(failures)", "retryIn": "\(delay)"])
+                if state.stopRequested, delay > .seconds(5) { return ResultStore.Outcome() }
+                if failures == configuration.maxWriteAttempts {
+                    metrics.stuckBatches.increment()
+                    metrics.stuck.record(1)
+                    state.setProblem(.stuck, "a batch of \(batch.messageCount) messages failed to be written \(failures) times: \(error)")
+                    if let (first, second) = batch.halves() {
+                        logger.error("batch stuck; splitting it to find what the database refuses", metadata: ["messages": "\(batch.messageCount)"])
+                        var outcome = await write(first)
+                        outcome.absorb(await write(second))
+                        state.setProblem(.stuck, nil)
+                        metrics.stuck.record(0)
+                        return outcome
+                    }
+                    if !batch.reviews.isEmpty {
+                        let refused = batch.deadLettered(reason: "\(error)")
+                        do {
+                            try await publishDeadLetters(refused.deadLetters.filter { letter in batch.reviews.contains { $0.position.offset == letter.source.offset && $0.position.partition == letter.source.partition } })
+                            metrics.unwritable.increment(by: batch.reviews.count)
+                            logger.error("the database refuses a review; it went to the dead-letter topic", metadata: ["error": "\(error)"])
+                            var outcome = await write(refused)
+                            outcome.deadLettered = max(outcome.deadLettered, refused.deadLetters.count)
+                            state.setProblem(.stuck, nil)
+                            metrics.stuck.record(0)
+                            return outcome
+                        } catch {
+                            logger.error("could not dead-letter a refused review; retrying", metadata: ["error": "\(error)"])
+                        }
+                    }
+                }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(10))
+            }
+        }
+    }
+
+    /// Checks every owned partition's stored position against the broker's log (``LogTruncationCheck``), moves
+    /// truncated ones back, and makes the consumer read on from the checked positions. Retries until it can check, or
+    /// a stop is requested.
+    private func verifyPositions(_ consumer: KafkaConsumer, reason: String) async throws {
+        let topic = configuration.reviewsTopic
+        let check = LogTruncationCheck(brokers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, rewind: configuration.truncationRewind, logger: logger)
+        state.setProblem(.verifying, "checking the stored positions against the broker's log (\(reason))")
+        defer { state.setProblem(.verifying, nil) }
+        var delay: Duration = .milliseconds(200)
+        while !state.stopRequested {
+            do {
+                let partitions = state.partitions
+                let stored = try await store.storedPositions(topic: topic)
+                let findings = try await check.run(partitions, stored: stored, consumer: consumer)
+                for finding in findings {
+                    if let truncation = finding.truncation {
+                        metrics.logTruncations.increment()
+                        logger.error("log truncation detected; reading the partition again", metadata: [
+                            "partition": "\(topic)/\(finding.partition.partition)", "stored": "\(stored[finding.partition]?.next ?? -1)",
+                            "resumeAt": "\(finding.resumeAt)", "reason": "\(truncation)",
+                        ])
+                        try await store.rewind(finding.partition, to: finding.resumeAt)
+                        state.rewind(finding.partition, to: finding.resumeAt, rereadingUntil: finding.rereadUntil,
+                                     reason: "log truncation on \(topic)/\(finding.partition.partition): \(truncation); re-reading from \(finding.resumeAt)")
+                    } else {
+                        state.reset([finding.partition: finding.resumeAt])
+                    }
+                }
+                let positions = findings.map { KafkaTopicPartitionOffset(topic: $0.partition.topic, partition: $0.partition.partition, offset: $0.resumeAt) }
+                if case .fixed = configuration.assignment {
+                    try await consumer.assign(positions)
+                } else {
+                    for position in positions { try await consumer.seek(position) }
+                }
+                logger.debug("positions checked", metadata: ["reason": "\(reason)", "positions": "\(positions.map { "\($0.partition)@\($0.offset)" })"])
+                return
+            } catch {
+                logger.warning("could not check the stored positions yet; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
         }
     }
 
@@ -123,7 +236,8 @@ final class ReviewStreamService: Service, @unchecked Sendable {
         metrics.batchDuration.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
         metrics.processed.increment(by: outcome.counted)
         metrics.deadLettered.increment(by: outcome.deadLettered)
-        metrics.skipped.increment(by: outcome.skipped)
+        metrics.skipped.increment(by: outcome.skipped - outcome.duplicates)
+        metrics.duplicates.increment(by: outcome.duplicates)
         metrics.roundTrips.record(outcome.roundTrips)
         if let total = outcome.totalReviews, let correct = outcome.totalCorrect, total > 0 {
             metrics.accuracy.record(Double(correct) / Double(total))
@@ -168,6 +282,8 @@ final class ReviewStreamService: Service, @unchecked Sendable {
         if case .fixed = configuration.assignment { return try await makeFixedConsumer() }
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.kafkaBrokers, groupID: configuration.groupID)
         consumerConfiguration.clientID = "stream-processor"
+        consumerConfiguration.autoOffsetReset = .error
+        consumerConfiguration.security = configuration.kafkaSecurity
         let store = self.store, state = self.state, logger = self.logger, topic = configuration.reviewsTopic
         consumerConfiguration.rebalanceHandler = { event in
             switch event {
@@ -184,6 +300,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                     return []
                 }
                 state.assign(partitions, stored: stored)
+                state.requestVerification()
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.partition).sorted())"])
                 // A partition with no stored offset has nothing in the results yet: read it from its beginning,
                 // whatever Kafka's committed offsets say (they may belong to results that were since dropped).
@@ -199,8 +316,11 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     private func makeFixedConsumer() async throws -> KafkaConsumer {
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: configuration.kafkaBrokers, groupID: configuration.groupID)
         consumerConfiguration.clientID = "stream-processor"
+        // A position outside the log is reported, never silently moved (``LogTruncationCheck``).
+        consumerConfiguration.autoOffsetReset = .error
+        consumerConfiguration.security = configuration.kafkaSecurity
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, topics: [], logger: logger)
-        let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, logger: logger)
+        let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, logger: logger)
         defer { admin.close() }
         var partitionCount: Int?
         while partitionCount == nil {

@@ -8,8 +8,8 @@ public final class KafkaAdmin: @unchecked Sendable {
     private let client: RDKafkaClient
     private let worker: RDKafkaWorker
 
-    public init(bootstrapServers: [String], logger: Logger) throws {
-        let properties = RDKafkaAdminProperties.properties(bootstrapServers: bootstrapServers, clientID: "review-stream-admin")
+    public init(bootstrapServers: [String], security: KafkaSecurity = .plaintext, logger: Logger) throws {
+        let properties = RDKafkaAdminProperties.properties(bootstrapServers: bootstrapServers, clientID: "review-stream-admin", security: security)
         client = try RDKafkaClient(kind: .producer, properties: properties, context: RDKafkaCallbackContext(logger: logger))
         worker = RDKafkaWorker(name: "kafka-admin")
     }

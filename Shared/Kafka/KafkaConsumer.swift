@@ -15,6 +15,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let closing = RDKafkaFlag()
     private let lock = NSLock()
     private var closeTask: Task<Void, Never>?
+    private let outOfRange = RDKafkaPositionList()
 
     /// Creates the consumer and subscribes to `topics`; with no topics it only serves offset and watermark queries.
     public init(configuration: KafkaConsumerConfiguration, topics: [String], logger: Logger) throws {
@@ -50,7 +51,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func poll(maxMessages: Int, timeout: Duration) async throws -> [KafkaConsumerMessage] {
         guard maxMessages > 0 else { return [] }
         try checkOpen()
-        let client = self.client, logger = self.logger, closing = self.closing
+        let client = self.client, logger = self.logger, closing = self.closing, outOfRange = self.outOfRange
         let cancelled = RDKafkaFlag()
         let deadline = ContinuousClock.now + timeout
         return try await withTaskCancellationHandler {
@@ -70,6 +71,15 @@ public final class KafkaConsumer: @unchecked Sendable {
                         messages.append(KafkaConsumerMessage(copying: message))
                     } else if code == RD_KAFKA_RESP_ERR__PARTITION_EOF {
                         continue
+                    } else if code == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET || code == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE, let topic = message.pointee.rkt {
+                        let position = KafkaTopicPartitionOffset(
+                            topic: String(cString: rd_kafka_topic_name(topic)), partition: message.pointee.partition, offset: message.pointee.offset
+                        )
+                        outOfRange.append(position)
+                        let text = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
+                        logger.error("position outside the partition's log", metadata: [
+                            "partition": "\(position.topic)/\(position.partition)", "offset": "\(position.offset)", "reason": "\(text)",
+                        ])
                     } else if let fatal = RDKafkaClient.fatalError(of: handle) {
                         throw fatal
                     } else {
@@ -83,6 +93,14 @@ public final class KafkaConsumer: @unchecked Sendable {
             cancelled.set()
         }
     }
+
+    /// Positions whose fetch the broker answered "offset out of range" since the last call (with
+    /// ``KafkaConsumerConfiguration/AutoOffsetReset/error`` those partitions stop fetching until assigned or sought again).
+    public func takeOutOfRangePositions() -> [KafkaTopicPartitionOffset] { outOfRange.takeAll() }
+
+    /// How many times the connection to the brokers was lost since the consumer started. A broker that restarted may
+    /// have lost the tail of its log, so positions read before a loss are worth checking again.
+    public var brokerConnectionLosses: Int { client.context.connectionLosses.value }
 
     /// Makes the next poll of a partition start at `position.offset`. The partition must be assigned.
     ///

@@ -1,9 +1,12 @@
 /// Typed settings of a `KafkaConsumer`. `additionalProperties` passes any other librdkafka property through and
 /// wins over the typed fields.
 public struct KafkaConsumerConfiguration: Sendable {
-    /// Where a partition without a committed offset starts.
+    /// Where a partition without a committed offset starts, and where one whose position lies outside the log goes.
+    /// With `.error` the consumer does not move by itself: the partition's fetching stops and the position is
+    /// reported by ``KafkaConsumer/takeOutOfRangePositions()``, so the caller decides (a log that lost its tail must
+    /// not be skipped over silently).
     public enum AutoOffsetReset: Sendable {
-        case earliest, latest
+        case earliest, latest, error
     }
 
     /// How the group divides partitions among its members. Only the eager assignors are offered: the local
@@ -29,6 +32,8 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var isolationLevel: IsolationLevel = .readCommitted
     /// How long the broker may hold a fetch request open waiting for data.
     public var fetchMaxWaitMilliseconds: Int = 100
+    /// Authentication and encryption towards the brokers; plaintext by default.
+    public var security: KafkaSecurity = .plaintext
     public var additionalProperties: [String: String] = [:]
     /// Called synchronously on the consumer's polling thread during a rebalance, before librdkafka's assign or
     /// unassign; never on Swift's cooperative pool, so it may block briefly.

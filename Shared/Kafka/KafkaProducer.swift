@@ -63,6 +63,12 @@ public final class KafkaProducer: @unchecked Sendable {
         return try await batch.wait()
     }
 
+    /// The producer's fatal error, if it is in a fatal state (for example an idempotent producer whose broker lost
+    /// acknowledged messages: "out of order sequence number"). Every later send fails; make a new producer.
+    public var fatalError: KafkaError? {
+        try? client.withHandle { RDKafkaClient.fatalError(of: $0) }
+    }
+
     /// Looks `topic` up on the broker now, so the first message for it is sent at once.
     ///
     /// Without this, librdkafka learns a topic's partitions only once a message for it is queued, and the Debian

@@ -27,6 +27,8 @@ public struct KafkaProducerConfiguration: Sendable {
     /// How long a message may take to be acknowledged, retries included; after that `send` throws.
     public var messageTimeoutMilliseconds: Int = 5000
     public var compression: Compression = .none
+    /// Authentication and encryption towards the brokers; plaintext by default.
+    public var security: KafkaSecurity = .plaintext
     public var additionalProperties: [String: String] = [:]
 
     public init(bootstrapServers: [String]) {

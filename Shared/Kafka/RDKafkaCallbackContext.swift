@@ -7,6 +7,8 @@ final class RDKafkaCallbackContext: @unchecked Sendable {
     let logger: Logger
     let deliveries = RDKafkaDeliveryRegistry()
     let rebalanceHandler: (@Sendable (KafkaRebalanceEvent) -> [KafkaTopicPartitionOffset])?
+    /// Times the client lost its connection to every broker (or one connection failed); counted by the error callback.
+    let connectionLosses = RDKafkaCounter()
 
     init(logger: Logger, rebalanceHandler: (@Sendable (KafkaRebalanceEvent) -> [KafkaTopicPartitionOffset])? = nil) {
         self.logger = logger

@@ -32,9 +32,11 @@ let rdKafkaErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<C
     if error == RD_KAFKA_RESP_ERR__FATAL, let handle, let fatal = RDKafkaClient.fatalError(of: handle) {
         context.logger.critical("librdkafka fatal error", metadata: ["error": "\(fatal)"])
     } else if error == RD_KAFKA_RESP_ERR__TRANSPORT || error == RD_KAFKA_RESP_ERR__RESOLVE {
+        context.connectionLosses.increment()
         // The log callback has already reported the failed connection (with librdkafka's duplicate suppression).
         context.logger.debug("librdkafka error", metadata: ["code": "\(String(cString: rd_kafka_err2name(error)))", "reason": "\(text)"])
     } else {
+        if error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { context.connectionLosses.increment() }
         context.logger.warning("librdkafka error", metadata: ["code": "\(String(cString: rd_kafka_err2name(error)))", "reason": "\(text)"])
     }
 }

@@ -11,6 +11,7 @@ extension KafkaProducerConfiguration {
             "message.timeout.ms": String(messageTimeoutMilliseconds),
             "compression.type": { switch compression { case .none: "none"; case .gzip: "gzip"; case .snappy: "snappy"; case .lz4: "lz4"; case .zstd: "zstd" } }(),
         ]
+        properties.merge(security.rdKafkaProperties) { _, security in security }
         properties.merge(additionalProperties) { _, explicit in explicit }
         return properties
     }
@@ -22,7 +23,7 @@ extension KafkaConsumerConfiguration {
             "bootstrap.servers": bootstrapServers.joined(separator: ","),
             "group.id": groupID,
             "client.id": clientID,
-            "auto.offset.reset": { switch autoOffsetReset { case .earliest: "earliest"; case .latest: "latest" } }(),
+            "auto.offset.reset": { switch autoOffsetReset { case .earliest: "earliest"; case .latest: "latest"; case .error: "error" } }(),
             "enable.auto.commit": String(enableAutoCommit),
             "session.timeout.ms": String(sessionTimeoutMilliseconds),
             "heartbeat.interval.ms": String(heartbeatIntervalMilliseconds),
@@ -32,6 +33,7 @@ extension KafkaConsumerConfiguration {
             // End of partition is not an error and not worth an event per partition.
             "enable.partition.eof": "false",
         ]
+        properties.merge(security.rdKafkaProperties) { _, security in security }
         properties.merge(additionalProperties) { _, explicit in explicit }
         return properties
     }
@@ -39,12 +41,29 @@ extension KafkaConsumerConfiguration {
 
 /// Properties of the client behind `KafkaAdmin`.
 enum RDKafkaAdminProperties {
-    static func properties(bootstrapServers: [String], clientID: String) -> [String: String] {
-        [
+    static func properties(bootstrapServers: [String], clientID: String, security: KafkaSecurity) -> [String: String] {
+        var properties = [
             "bootstrap.servers": bootstrapServers.joined(separator: ","),
             "client.id": clientID,
             // Metadata lookups of a missing topic must not create it.
             "allow.auto.create.topics": "false",
         ]
+        properties.merge(security.rdKafkaProperties) { _, security in security }
+        return properties
+    }
+}
+
+extension KafkaSecurity {
+    /// Nothing for plaintext, so a client without security settings is configured exactly as before they existed.
+    var rdKafkaProperties: [String: String] {
+        guard securityProtocol != .plaintext else { return [:] }
+        var properties = ["security.protocol": securityProtocol.rawValue]
+        if securityProtocol.usesSASL {
+            properties["sasl.mechanism"] = saslMechanism.rawValue
+            if let saslUsername { properties["sasl.username"] = saslUsername }
+            if let saslPassword { properties["sasl.password"] = saslPassword }
+        }
+        if securityProtocol.usesTLS, let caFile { properties["ssl.ca.location"] = caFile }
+        return properties
     }
 }

@@ -28,6 +28,18 @@ public final class MongoSession: @unchecked Sendable {
         if !ended { mongoc_client_session_destroy(handle) }
     }
 
+    /// The server session's id (`{id: <UUID>}`), which `killSessions` takes: a process that records the ids of its
+    /// sessions can end exactly those after a crash, and nobody else's.
+    public var lsid: BSONDocument {
+        lock.withLock {
+            guard !ended, let id = mongoc_client_session_get_lsid(handle) else { return [:] }
+            return BSONDocument(copying: id)
+        }
+    }
+
+    /// The server session's UUID, base64-encoded (what ``MongoDatabase/killSessions(_:)`` takes).
+    public var id: String? { lsid["id"]?.stringValue }
+
     /// Runs `body` on an executor thread with this session's client.
     func run<T>(_ body: @escaping (MongocConnection) throws -> T) async throws -> T {
         try await BlockingExecutor.shared.run { [self] in

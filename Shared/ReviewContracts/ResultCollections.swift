@@ -6,7 +6,9 @@ public enum ResultCollections {
     public static let sentiment = "sentiment"
     /// `{_id: totalReviewsSoFar, value, correct}`, one point per micro-batch
     public static let accuracy = "accuracy"
-    /// `{_id: "topic/partition", next}`: the offsets stored with the results, the source of truth for exactly-once
+    /// `{_id: "topic/partition", topic, partition, next, lastKey?}`: the offsets stored with the results, the source of
+    /// truth for exactly-once; `lastKey` is the key of the message at `next - 1`, which tells a log that lost its tail
+    /// and re-used offsets from one that did not (``StoredPosition``)
     public static let offsets = "offsets"
     /// Trained model versions published by the trainer.
     public static let models = "models"
@@ -19,6 +21,8 @@ public enum ResultCollections {
     public static let batches = "batches"
     /// How many of the newest ``batches`` documents the processor keeps.
     public static let batchLogRetention = 1000
+    /// ``ProcessorSessions``: the database sessions each processor instance ran its transactions on.
+    public static let processorSessions = "processor_sessions"
     /// The `_id` of the single document in ``totals``.
     public static let totalsID = "reviews"
 }

@@ -8,6 +8,8 @@ public enum ReviewRejection: Error, Sendable, Equatable, CustomStringConvertible
     case emptyText
     case textTooLong(bytes: Int, limit: Int)
     case scoreOutOfRange(Double)
+    /// Valid, but the database refused to store it (the stream processor's last resort for a batch it cannot write).
+    case unwritable(String)
 
     /// A short, stable code, used as the HTTP `error`, the dead-letter `reason` header and a metrics label.
     public var reason: String {
@@ -20,6 +22,7 @@ public enum ReviewRejection: Error, Sendable, Equatable, CustomStringConvertible
         case .emptyText: "empty_text"
         case .textTooLong: "text_too_long"
         case .scoreOutOfRange: "score_out_of_range"
+        case .unwritable: "unwritable"
         }
     }
 
@@ -33,6 +36,7 @@ public enum ReviewRejection: Error, Sendable, Equatable, CustomStringConvertible
         case .emptyText: "The field \"reviewText\" must not be empty."
         case .textTooLong(let bytes, let limit): "The review text is \(bytes) bytes; the limit is \(limit)."
         case .scoreOutOfRange(let score): "The field \"overall\" must be between 1 and 5; got \(score)."
+        case .unwritable(let why): "The database refused to store the review: \(why)"
         }
     }
 }

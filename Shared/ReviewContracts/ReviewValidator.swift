@@ -17,18 +17,34 @@ public struct ReviewValidator: Sendable {
         public var overall: Double
         public var itemId: String?
         public var summary: String?
+        /// An id the client chose (an idempotency key by another name: ``ReviewID``).
+        public var clientID: String?
 
-        public init(reviewText: String, overall: Double, itemId: String? = nil, summary: String? = nil) {
+        public init(reviewText: String, overall: Double, itemId: String? = nil, summary: String? = nil, clientID: String? = nil) {
             self.reviewText = reviewText
             self.overall = overall
             self.itemId = itemId
             self.summary = summary
+            self.clientID = clientID
         }
     }
 
     /// Validates an HTTP body.
     public func submission(from body: some Collection<UInt8>) -> Result<Submission, ReviewRejection> {
-        jsonObject(body).flatMap(submission(from:))
+        jsonObject(body).flatMap { object in
+            submission(from: object).flatMap { submission in
+                switch object["id"] {
+                case nil, .null:
+                    return .success(submission)
+                case .string(let id) where ReviewID.isValidKey(id):
+                    var withID = submission
+                    withID.clientID = id
+                    return .success(withID)
+                default:
+                    return .failure(.wrongType(field: "id", expected: "1–\(ReviewID.maxKeyLength) printable ASCII characters"))
+                }
+            }
+        }
     }
 
     /// Validates a Kafka message value. The v1 JSON carries its own `id`; the seed's bare `{reviewText, overall}` gets

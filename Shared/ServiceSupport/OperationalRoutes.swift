@@ -6,17 +6,18 @@ public enum OperationalRoutes {
     /// - Parameters:
     ///   - registry: the Prometheus registry returned by ``Observability/bootstrap(format:level:)``; tests pass a fresh one.
     ///   - readiness: returns nil when ready, or the reason the service cannot take traffic yet.
+    ///   - partReadiness: readiness of single parts, served at `/ready/<name>` (the api-server's `reads`: a service
+    ///     can be ready for some traffic and not for all).
     public static func add<Context: RequestContext>(
         to router: Router<Context>,
         registry: PrometheusCollectorRegistry,
-        readiness: @escaping @Sendable () async -> String?
+        readiness: @escaping @Sendable () async -> String?,
+        partReadiness: [String: @Sendable () async -> String?] = [:]
     ) {
         router.get("/health") { _, _ in "ok" }
-        router.get("/ready") { _, _ -> Response in
-            if let reason = await readiness() {
-                throw APIError(.serviceUnavailable, "not_ready", reason)
-            }
-            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready")))
+        router.get("/ready") { _, _ -> Response in try await answer(readiness) }
+        for (name, check) in partReadiness {
+            router.get("/ready/\(name)") { _, _ -> Response in try await answer(check) }
         }
         router.get("/metrics") { _, _ -> Response in
             Response(
@@ -25,5 +26,12 @@ public enum OperationalRoutes {
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
             )
         }
+    }
+
+    private static func answer(_ readiness: @Sendable () async -> String?) async throws -> Response {
+        if let reason = await readiness() {
+            throw APIError(.serviceUnavailable, "not_ready", reason)
+        }
+        return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready")))
     }
 }

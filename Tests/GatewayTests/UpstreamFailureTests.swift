@@ -54,6 +54,8 @@ struct UpstreamFailureTests {
         let failure = UpstreamFailure(HTTPClientError.remoteConnectionClosed)
         #expect(!failure.allowsRetry(of: .post))
         #expect(failure.allowsRetry(of: .delete))
+        // A POST with an idempotency key is as safe to repeat as a PUT.
+        #expect(failure.allowsRetry(of: .post, hasIdempotencyKey: true))
         #expect(failure.takesUpstreamDown)
     }
 }

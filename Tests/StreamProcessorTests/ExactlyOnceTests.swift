@@ -16,7 +16,12 @@ struct ExactlyOnceTests {
         var words: [String: Int] = [:]
         var correct = 0
         var count = 0
+        /// Each product's figures, as ``Product`` stores them.
+        var products: [String: Product] = [:]
     }
+
+    /// Reviews are spread over this many products, so a batch touches many and each product many batches.
+    static let productCount = 53
 
     static func input(count: Int) throws -> (messages: [(key: String, value: [UInt8])], truth: GroundTruth) {
         let fixture = try ProcessorHarness.fixtureReviews()
@@ -28,10 +33,20 @@ struct ExactlyOnceTests {
         for index in 0..<count {
             let review = fixture[index % fixture.count]
             let id = "review-\(index)"
-            messages.append((id, ReviewMessage(id: id, reviewText: review.text, overall: review.score).encoded()))
+            let itemId = "item-\(index % productCount)"
+            messages.append((id, ReviewMessage(id: id, reviewText: review.text, overall: review.score, itemId: itemId).encoded()))
             for token in tokenizer.tokens(in: review.text) { truth.words[token, default: 0] += 1 }
-            if model.predict(review.text).label == rule.label(forScore: review.score) { truth.correct += 1 }
+            let predicted = model.predict(review.text).label
+            let isCorrect = predicted == rule.label(forScore: review.score)
+            if isCorrect { truth.correct += 1 }
             truth.count += 1
+            var product = truth.products[itemId] ?? Product(id: itemId)
+            product.reviews += 1
+            product.ratingSum += review.score
+            product.ratings["\(Product.stars(forScore: review.score))", default: 0] += 1
+            if predicted == .positive { product.positive += 1 } else { product.negative += 1 }
+            if isCorrect { product.correct += 1 }
+            truth.products[itemId] = product
         }
         return (messages, truth)
     }
@@ -50,6 +65,15 @@ struct ExactlyOnceTests {
         let last = try await database.collection(ResultCollections.accuracy).find([:], sort: ["_id": -1], limit: 1).first
         #expect(last?["_id"]?.intValue == truth.count)
         #expect(last?["value"]?.doubleValue == Double(truth.correct) / Double(truth.count))
+        // Per-product figures, exactly once like the word counts (the review times are the processor's own).
+        var products: [String: Product] = [:]
+        for var product in try await database.collection(ProductCollections.products).find(as: Product.self) {
+            #expect(product.lastReviewAt != nil)
+            product.lastReviewAt = nil
+            products[product.id] = product
+        }
+        #expect(products.count == truth.products.count)
+        #expect(products == truth.products, "per-product figures differ from the input's")
     }
 
     @Test(.timeLimit(.minutes(8)))

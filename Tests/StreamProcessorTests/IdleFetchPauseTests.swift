@@ -29,6 +29,9 @@ struct IdleFetchPauseTests {
         #expect(expired.offset == 50 && !expired.unread)
         let expiredWithMore = IdleFetchPause.position(next: 10, low: 50, high: 60)
         #expect(expiredWithMore.offset == 50 && expiredWithMore.unread)
+        // Beyond the end: the log lost its tail; that is work for the truncation check, never a quiet partition.
+        let truncated = IdleFetchPause.position(next: 130, low: 0, high: 120)
+        #expect(truncated.unread)
     }
 
     @Test(.timeLimit(.minutes(3)))

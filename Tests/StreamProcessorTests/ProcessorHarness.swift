@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Kafka
 import Logging
 import Mongo
@@ -44,6 +47,7 @@ final class ProcessorHarness: @unchecked Sendable {
 
     let topic = unique("reviews")
     let deadLetterTopic: String
+    let productsTopic = unique("products")
     let database = unique("sp")
     let group = unique("group")
     private var processes: [Int: Process] = [:]
@@ -53,8 +57,8 @@ final class ProcessorHarness: @unchecked Sendable {
 
     /// Starts processor number `index`; returns its HTTP port.
     @discardableResult
-    func start(_ index: Int, batchSize: Int = 200, modelFromCollection: Bool = false, assignment: String = "static:0/1") throws -> Int {
-        let port = Int.random(in: 20000...29999)
+    func start(_ index: Int, batchSize: Int = 200, modelFromCollection: Bool = false, assignment: String = "static:0/1",
+               port: Int = Int.random(in: 20000...29999), environment extra: [String: String] = [:]) throws -> Int {
         let process = Process()
         process.executableURL = Self.binaries.appendingPathComponent("stream-processor")
         var environment = ProcessInfo.processInfo.environment
@@ -63,6 +67,7 @@ final class ProcessorHarness: @unchecked Sendable {
         environment["MONGO_DB"] = database
         environment["REVIEWS_TOPIC"] = topic
         environment["DLQ_TOPIC"] = deadLetterTopic
+        environment["PRODUCTS_TOPIC"] = productsTopic
         environment["REVIEWS_PARTITIONS"] = "4"
         environment["GROUP_ID"] = group
         environment["ASSIGNMENT"] = assignment
@@ -71,6 +76,7 @@ final class ProcessorHarness: @unchecked Sendable {
         environment["PORT"] = String(port)
         environment["BATCH_SIZE"] = String(batchSize)
         environment["LOG_LEVEL"] = "warning"
+        environment.merge(extra) { _, explicit in explicit }
         process.environment = environment
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(database)-\(index).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -81,6 +87,18 @@ final class ProcessorHarness: @unchecked Sendable {
         try process.run()
         lock.withLock { processes[index] = process }
         return port
+    }
+
+    /// The process of processor `index`, while it runs.
+    func process(_ index: Int) -> Process? { lock.withLock { processes[index] } }
+
+    /// The value of a metric (summed over its labels) from a processor's /metrics; nil if absent.
+    static func metric(_ name: String, port: Int) async throws -> Double? {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        let values = String(decoding: data, as: UTF8.self).split(separator: "\n").filter { line in
+            line.hasPrefix(name + " ") || line.hasPrefix(name + "{")
+        }.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        return values.isEmpty ? nil : values.reduce(0, +)
     }
 
     func kill(_ index: Int, signal: Int32 = SIGKILL) {
@@ -152,6 +170,7 @@ final class ProcessorHarness: @unchecked Sendable {
         let admin = try? KafkaAdmin(bootstrapServers: [Self.kafkaBrokers], logger: Self.logger)
         try? await admin?.deleteTopic(topic)
         try? await admin?.deleteTopic(deadLetterTopic)
+        try? await admin?.deleteTopic(productsTopic)
         admin?.close()
     }
 }

@@ -5,7 +5,9 @@ It logs in as the admin the calling script created (DASHBOARD_ADMIN_USER, DASHBO
 environment), posts reviews that carry a made-up marker word on the management page, sees them on the profile page
 with their predictions, runs a small server-side simulation and follows its progress bar to the end, switches to the
 dashboard without reloading, and waits until the live data shows them: a prediction row with the marker, a higher "reviews processed"
-figure, and the marker in /api/results/wordcount?limit=10000 (only the top 100 words are on screen). It also checks
+figure, and the marker in /api/results/wordcount?limit=10000 (only the top 100 words are on screen). Then it follows
+the products: the home page's top 10, the Products page's table, a search, a found product's page and one of its
+similar products (the system needs a catalog, reviews with item ids and a `trainer similar` run). It also checks
 client-side validation, that the live stream connects, that the phone layout does not scroll sideways, and that the
 browser console holds no errors; screenshots of both pages at desktop and phone widths go to artifacts/screenshots/.
 
@@ -73,9 +75,11 @@ def check(condition: bool, message: str) -> None:
 
 
 class DashboardTest:
-    def __init__(self, base_url: str, screenshots: Path, timeout: float, reviews: int, admin: tuple[str, str]):
+    def __init__(self, base_url: str, screenshots: Path, timeout: float, reviews: int, admin: tuple[str, str],
+                 search_word: str = "dresses"):
         self.base_url = base_url.rstrip("/")
         self.admin = admin
+        self.search_word = search_word
         self.screenshots = screenshots
         self.timeout = timeout
         self.review_count = reviews
@@ -150,7 +154,7 @@ class DashboardTest:
 
     def show_page(self, route: str) -> None:
         self.click(f"tab-{route}")
-        others = [page for page in ("dashboard", "profile", "manage") if page != route]
+        others = [page for page in ("dashboard", "products", "profile", "manage") if page != route]
         wait_for(f"the {route} page to show",
                  lambda: self.by_id(f"page-{route}").is_displayed()
                  and not any(self.by_id(f"page-{other}").is_displayed() for other in others), 5)
@@ -286,6 +290,8 @@ class DashboardTest:
             check(count >= posted, f"{marker!r} counted {count} times; the posted reviews hold it {posted} times")
             print(f"  /api/results/wordcount?limit=10000 counts {marker!r} {count} times")
 
+        self.check_products()
+
         check(self.js("return window.__dashboardTestPage") == "first load", "the page reloaded during the test")
 
         # Sorting and paging of the word table work on whatever words the system holds.
@@ -322,6 +328,49 @@ class DashboardTest:
         errors = [e for e in self.console if e.get("level") == "SEVERE"]
         check(not errors, "browser console has errors:\n" + "\n".join(f"    {e['message']}" for e in errors))
         print(f"  browser console: {len(self.console)} entries, no errors")
+
+    def click_css(self, selector: str) -> None:
+        """Clicks the first element matching `selector`, looked up in the same script (live updates re-render)."""
+        clicked = self.js("const e = document.querySelector(arguments[0]); if (e) e.click(); return !!e;", selector)
+        check(clicked, f"nothing to click at {selector}")
+
+    def shown_product(self):
+        shown = self.driver.find_elements(By.CSS_SELECTOR, "[data-testid=product-detail][data-product-id]")
+        return shown[0].get_attribute("data-product-id") if shown else None
+
+    def check_products(self) -> None:
+        """Home page top 10 → Products page → search → a product's page → one of its similar products."""
+        d = self.driver
+        top = wait_for("the top-10 products panel to list products", lambda: self.js(
+            "return document.querySelectorAll('[data-testid=top-product]').length"), self.timeout)
+        print(f"  home page: top {top} products listed")
+        self.click("tab-products")
+        wait_for("the products page to show", lambda: self.by_id("page-products").is_displayed(), 5)
+        check(urlparse(d.current_url).path == "/products", f"products tab did not route to /products: {d.current_url}")
+        rows = wait_for("the product table to fill", lambda: len(d.find_elements(By.CSS_SELECTOR, "[data-testid=product-row]")),
+                        self.timeout)
+        print(f"  products table: {rows} rows")
+        box = d.find_element(By.CSS_SELECTOR, "[data-testid=search-input]")
+        box.clear()
+        box.send_keys(self.search_word)
+        found = wait_for(f"search results for {self.search_word!r}", lambda: self.js(
+            "return [...document.querySelectorAll('[data-testid=search-result]')].map(a => a.dataset.productId)"), self.timeout)
+        print(f"  search {self.search_word!r}: {len(found)} products")
+        # The similar products are computed in batches (trainer similar); the test follows a found product that has some.
+        target = next((p for p in found if self.fetch_json(f"/api/v1/products/{p}").get("similar")), None)
+        check(target is not None, f"none of the products found for {self.search_word!r} has similar products: {found}")
+        self.click_css(f"[data-testid=search-result][data-product-id='{target}']")
+        wait_for(f"product {target}'s page", self.shown_product, self.timeout, accept=lambda shown: shown == target)
+        check(urlparse(d.current_url).path == f"/products/{target}", f"the product link went to {d.current_url}")
+        neighbours = wait_for("the similar-product links", lambda: self.js(
+            "return [...document.querySelectorAll('[data-testid=similar-product]')].map(a => a.dataset.productId)"), self.timeout)
+        check(len(neighbours) <= 4, f"{len(neighbours)} similar products shown; expected at most 4")
+        self.click_css(f"[data-testid=similar-product][data-product-id='{neighbours[0]}']")
+        wait_for(f"similar product {neighbours[0]}'s page", self.shown_product, self.timeout,
+                 accept=lambda shown: shown == neighbours[0])
+        name = self.js("const e = document.querySelector('[data-testid=product-name]'); return e && e.textContent")
+        print(f"  product {target} -> similar product {neighbours[0]} ({name!r}, of {len(neighbours)} shown)")
+        self.show_page("dashboard")
 
     def accepted_id(self, previous: str | None):
         errors = self.driver.find_elements(By.ID, "review-error")
@@ -364,6 +413,8 @@ def main() -> int:
                         help="where the PNGs go (default artifacts/screenshots)")
     parser.add_argument("--timeout", type=float, default=30, help="seconds to wait for each check (default 30)")
     parser.add_argument("--reviews", type=int, default=3, help="reviews to post with the marker word (default 3)")
+    parser.add_argument("--search-word", default="dresses",
+                        help="what to search for on the products page; a found product must have similar products (default %(default)s)")
     args = parser.parse_args()
 
     admin = (os.environ.get("DASHBOARD_ADMIN_USER", "admin"), os.environ.get("DASHBOARD_ADMIN_PASSWORD", ""))
@@ -378,7 +429,7 @@ def main() -> int:
     started = time.monotonic()
     print(f"dashboard browser test against {args.base_url}")
     try:
-        test = DashboardTest(args.base_url, args.screenshots, args.timeout, max(1, args.reviews), admin)
+        test = DashboardTest(args.base_url, args.screenshots, args.timeout, max(1, args.reviews), admin, args.search_word)
     except WebDriverException as error:
         print(f"FAIL: could not start headless Chromium: {error.msg}", file=sys.stderr)
         return 1

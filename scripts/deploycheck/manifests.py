@@ -14,6 +14,7 @@ CUSTOM_RESOURCES = {
     ("kafka.strimzi.io/v1beta2", "Kafka"): "strimzi-kafka.json",
     ("kafka.strimzi.io/v1beta2", "KafkaNodePool"): "strimzi-kafkanodepool.json",
     ("kafka.strimzi.io/v1beta2", "KafkaTopic"): "strimzi-kafkatopic.json",
+    ("kafka.strimzi.io/v1beta2", "KafkaUser"): "strimzi-kafkauser.json",
     ("mongodbcommunity.mongodb.com/v1", "MongoDBCommunity"): "mongodbcommunity.json",
 }
 
@@ -61,5 +62,5 @@ def validate_custom(ctx: Context, overlay: str) -> Outcome:
             where = ".".join(str(p) for p in error.absolute_path) or "(document)"
             problems.append(f"{describe(doc)} {where}: {error.message}")
     if count == 0:
-        problems.append("no operator resources found (expected Kafka, KafkaNodePool, KafkaTopic, MongoDBCommunity)")
+        problems.append("no operator resources found (expected Kafka, KafkaNodePool, KafkaTopic, KafkaUser, MongoDBCommunity)")
     return Outcome(problems, note=f"{count} operator resources against scripts/deploycheck/schemas/")

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
+import { request } from "./api";
 import type { AccuracyPoint } from "./contract";
 import { formatCount, formatPercent } from "./format";
 
@@ -45,11 +46,33 @@ function chartConfig() {
   };
 }
 
-/** Running accuracy (y, %) against the number of reviews processed (x), drawn with Chart.js. */
-export function AccuracyChart({ points }: { points: AccuracyPoint[] }) {
+/** Points of the whole history the chart asks for: enough for its width, few enough to draw at once. */
+const HISTORY_POINTS = 300;
+const HISTORY_REFRESH_MS = 10000;
+
+/**
+ * Running accuracy (y, %) against the number of reviews processed (x), drawn with Chart.js: by default the whole
+ * history, downsampled by the api-server; "recent" shows the live points of the last batches.
+ */
+export function AccuracyChart({ points: recent }: { points: AccuracyPoint[] }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<ChartInstance | null>(null);
   const chartAvailable = typeof window.Chart === "function";
+  const [range, setRange] = useState<"history" | "recent">("history");
+  const [history, setHistory] = useState<AccuracyPoint[] | null>(null);
+
+  useEffect(() => {
+    if (range !== "history") return;
+    let current = true;
+    const load = () => request<AccuracyPoint[]>(`/api/v1/accuracy/history?points=${HISTORY_POINTS}`)
+      .then((loaded) => { if (current) setHistory(loaded); }, () => undefined);
+    load();
+    const timer = window.setInterval(load, HISTORY_REFRESH_MS);
+    return () => { current = false; window.clearInterval(timer); };
+  }, [range]);
+
+  // Until the history has loaded (or if it cannot be), the live points stand in for it.
+  const points = range === "history" && history && history.length > 0 ? history : recent;
 
   useEffect(() => {
     if (!canvas.current || !window.Chart) return;
@@ -69,8 +92,12 @@ export function AccuracyChart({ points }: { points: AccuracyPoint[] }) {
   const latest = points[points.length - 1];
   return (
     <section className="panel chart-panel" id="accuracy-chart" data-testid="accuracy-chart"
-             data-points={points.length} data-latest={latest?.value ?? ""}>
+             data-points={points.length} data-latest={latest?.value ?? ""} data-range={range}>
       <h2>Accuracy over reviews</h2>
+      <div className="switch" role="group" aria-label="Range">
+        <button type="button" aria-pressed={range === "history"} data-testid="accuracy-history" onClick={() => setRange("history")}>whole history</button>
+        <button type="button" aria-pressed={range === "recent"} data-testid="accuracy-recent" onClick={() => setRange("recent")}>recent</button>
+      </div>
       <p className="panel-note">
         {latest ? `${formatPercent(latest.value)} after ${formatCount(latest._id)} reviews` : "No accuracy points yet"}
       </p>

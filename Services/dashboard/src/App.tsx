@@ -4,6 +4,7 @@ import { DashboardPage } from "./DashboardPage";
 import { LoginBox } from "./LoginBox";
 import { ManagePage } from "./ManagePage";
 import { ProfilePage } from "./ProfilePage";
+import { ProductsPage } from "./pages/products/ProductsPage";
 import { navigate, Route, routePaths, useRoute } from "./router";
 import { SessionProvider, useSession } from "./session";
 import { useLiveData } from "./useLiveData";
@@ -42,6 +43,7 @@ function Shell() {
         <h1 className="brand">Review stream</h1>
         <nav className="tabs" aria-label="Pages">
           <TabLink route="dashboard" current={route}>Dashboard</TabLink>
+          <TabLink route="products" current={route}>Products</TabLink>
           {user && <TabLink route="profile" current={route}>Profile</TabLink>}
           {user?.role === "admin" && <TabLink route="manage" current={route}>Manage</TabLink>}
         </nav>
@@ -50,6 +52,7 @@ function Shell() {
       </header>
       <main>
         <DashboardPage data={data} hidden={route !== "dashboard"} />
+        <ProductsPage hidden={route !== "products"} />
         <ProfilePage hidden={route !== "profile"} />
         <ManagePage hidden={route !== "manage"} />
       </main>

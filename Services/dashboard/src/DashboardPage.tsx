@@ -1,5 +1,6 @@
 import { AccuracyChart } from "./AccuracyChart";
 import type { LiveData } from "./liveState";
+import { TopProducts } from "./pages/dashboard/TopProducts";
 import { PredictionsTable } from "./PredictionsTable";
 import { SummaryFigures } from "./SummaryFigures";
 import { WordCloud } from "./WordCloud";
@@ -12,6 +13,7 @@ export function DashboardPage({ data, hidden }: { data: LiveData; hidden: boolea
       <SummaryFigures summary={data.summary} />
       <div className="panels">
         <AccuracyChart points={data.accuracy} />
+        <TopProducts hidden={hidden} />
         <WordCloud words={data.words} />
         <WordTable words={data.words} />
         <PredictionsTable predictions={data.predictions} />

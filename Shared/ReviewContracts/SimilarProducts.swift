@@ -1,0 +1,40 @@
+import Foundation
+
+/// A `similar` document: one product's nearest products by cosine similarity of their reviews' TF-IDF profiles,
+/// best first, written by `trainer similar`, which replaces the whole collection at once.
+public struct SimilarProducts: Codable, Sendable, Equatable {
+    /// One neighbour and its cosine similarity, in (0, 1].
+    public struct Neighbour: Codable, Sendable, Equatable {
+        public var id: String
+        public var score: Double
+
+        public init(id: String, score: Double) {
+            self.id = id
+            self.score = score
+        }
+    }
+
+    public var id: String
+    public var similar: [Neighbour]
+    /// When the set this document belongs to was computed.
+    public var computedAt: Date
+    /// The words the product's reviews use most (as the word count splits them), for search: a multikey index
+    /// finds products by the words of their reviews without reading the reviews.
+    public var terms: [String]?
+    /// For each of ``terms``, how many of the product's reviews use it.
+    public var termReviews: [Int]?
+
+    public enum CodingKeys: String, CodingKey {
+        case id = "_id"
+        case similar, computedAt, terms, termReviews
+    }
+
+    public init(id: String, similar: [Neighbour], computedAt: Date, terms: [String]? = nil, termReviews: [Int]? = nil) {
+        self.id = id
+        self.similar = similar
+        self.computedAt = computedAt
+        self.terms = terms
+        self.termReviews = termReviews
+    }
+
+}
