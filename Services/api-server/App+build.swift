@@ -64,6 +64,9 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
     )
     ProductController(repository: MongoProductRepository(database: mongo.database(configuration.mongoDatabase))).addRoutes(to: router)
     AccuracyHistoryController(history: AccuracyHistory(database: mongo.database(configuration.mongoDatabase))).addRoutes(to: router)
+    RecommendationController(database: mongo.database(configuration.mongoDatabase),
+                             products: MongoProductRepository(database: mongo.database(configuration.mongoDatabase)))
+        .addRoutes(to: router)
     var app = Application(
         router: router,
         server: GuardedHTTP1Channel.server(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))),

@@ -186,6 +186,11 @@ class DashboardTest:
         check({row["id"] for row in shown} >= set(ids), f"profile lists {[r['id'] for r in shown]}, posted {ids}")
         check(all(("right" in row["text"]) == (row["correct"] == "true") for row in shown), f"verdicts do not match: {shown}")
         print(f"  profile page lists the {len(ids)} reviews with verdicts: {shown[0]['text']!r}")
+        picks = wait_for("the profile page to show recommendations", lambda: self.js(
+            """return [...document.querySelectorAll('[data-testid=recommendation]')].map(r => r.dataset.reason)"""),
+            self.timeout)
+        check(len(picks) <= 4, f"{len(picks)} recommendations shown; at most 4 expected")
+        print(f"  profile page recommends {len(picks)} products ({', '.join(picks)})")
 
     def simulate(self, count: int) -> None:
         self.show_page("manage")

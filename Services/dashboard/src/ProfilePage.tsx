@@ -1,4 +1,5 @@
 import { MyReviews } from "./MyReviews";
+import { Recommendations } from "./Recommendations";
 import { ReviewForm } from "./ReviewForm";
 import { useSession } from "./session";
 
@@ -15,6 +16,7 @@ export function ProfilePage({ hidden }: { hidden: boolean }) {
           </p>
           {/* One review form in the document at a time: the management page has one too, with the same ids. */}
           {!hidden && <ReviewForm />}
+          <Recommendations active={!hidden} />
           <MyReviews active={!hidden} />
         </>
       )}

@@ -1,5 +1,5 @@
 import type {
-  AccuracyPoint, ErrorBody, LoginResponse, OwnReviews, Prediction, ReviewStatus, ReviewSubmission, SampleReview,
+  AccuracyPoint, ErrorBody, LoginResponse, OwnReviews, Prediction, Recommendation, ReviewStatus, ReviewSubmission, SampleReview,
   SimulationJob, Summary, UserProfile, WordCount,
 } from "./contract";
 
@@ -51,6 +51,7 @@ export const api = {
   session: () => request<{ user: UserProfile | null }>("/api/v1/session"),
   login: (username: string, password: string) => postJSON<LoginResponse>("/api/v1/login", { username, password }),
   logout: () => request<void>("/api/v1/logout", { method: "POST" }),
+  recommendations: () => request<{ recommendations: Recommendation[] }>("/api/v1/me/recommendations"),
   myReviews: (limit: number, skip = 0) => request<OwnReviews>(`/api/v1/me/reviews?limit=${limit}&skip=${skip}`),
   simulation: () => request<SimulationJob>("/api/v1/simulate"),
   simulate: (count: number) => postJSON<SimulationJob>("/api/v1/simulate", { count }),

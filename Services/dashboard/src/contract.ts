@@ -120,3 +120,12 @@ export interface SimulationJob {
   updatedAt: string;
   finishedAt?: string;
 }
+
+/** One of `GET /api/v1/me/recommendations`: from liked products' neighbours (`similar`) or the best-rated (`popular`). */
+export interface Recommendation {
+  id: string;
+  name?: string;
+  averageRating?: number;
+  score?: number;
+  reason: "similar" | "popular";
+}
