@@ -34,6 +34,12 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
     private func accept(_ request: Request, context: APIRequestContext, status: HTTPResponse.Status) async throws -> EditedResponse<AcceptedReview> {
         if !anonymousReviews { _ = try context.requireUser() }
         var request = request
+        // A declared length over the limit is refused before any of the body is read: a client that sends its head
+        // and waits (`Expect: 100-continue`) gets its answer at once instead of a connection held open.
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
+            Self.rejected.increment(reason: "body_too_large")
+            throw APIError(.contentTooLarge, "body_too_large", "The request body is larger than \(maxBodyBytes) bytes.")
+        }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: maxBodyBytes)

@@ -55,7 +55,7 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     @Option(help: "Seconds between checks for a newer model [env: MODEL_CHECK_SECONDS].")
     var modelCheckSeconds = EnvironmentDefault.int("MODEL_CHECK_SECONDS", 10)
     @Option(help: "After the broker lost the tail of a partition's log, read the partition again from this many messages before its end; review ids already counted are not counted twice [env: TRUNCATION_REWIND].")
-    var truncationRewind = EnvironmentDefault.int("TRUNCATION_REWIND", 1000)
+    var truncationRewind = EnvironmentDefault.int("TRUNCATION_REWIND", 200)
     @Option(help: "A batch whose write fails this many times in a row is split to find the reviews the database refuses, which go to the dead-letter topic [env: MAX_WRITE_ATTEMPTS].")
     var maxWriteAttempts = EnvironmentDefault.int("MAX_WRITE_ATTEMPTS", 5)
     @Option(help: "A review is positive when its score is above this [env: POSITIVE_ABOVE].")

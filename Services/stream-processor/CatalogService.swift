@@ -35,28 +35,34 @@ final class CatalogService: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        try await withGracefulShutdownHandler {
-            var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: self.configuration.kafkaBrokers, groupID: self.configuration.groupID + "-catalog")
-            consumerConfiguration.clientID = "stream-processor-catalog"
-            consumerConfiguration.security = self.configuration.kafkaSecurity
-            let consumer = try KafkaConsumer(configuration: consumerConfiguration, topics: [], logger: self.logger)
-            guard let topicPartitions = await self.partitions() else { await consumer.close(); return }
-            self.next = try await self.retrying("reading the catalog's stored offsets") {
-                try await self.store.storedOffsets(topic: self.configuration.productsTopic)
-            }
-            self.logger.info("following the catalog", metadata: ["topic": "\(self.configuration.productsTopic)", "partitions": "\(topicPartitions.count)"])
-            while !self.stopping.isSet {
-                do {
-                    let unread = try await self.unreadPositions(topicPartitions, consumer: consumer)
-                    if !unread.isEmpty { try await self.drain(unread, consumer: consumer) }
-                } catch {
-                    self.logger.warning("reading the catalog failed; trying again", metadata: ["error": "\(error)"])
-                    try? await consumer.assign([])
+        // Cancellation (the group's answer to a part that failed, such as an HTTP port in use) stops the loop like
+        // SIGTERM does, so the process exits with the failure instead of running on without it.
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: self.configuration.kafkaBrokers, groupID: self.configuration.groupID + "-catalog")
+                consumerConfiguration.clientID = "stream-processor-catalog"
+                consumerConfiguration.security = self.configuration.kafkaSecurity
+                let consumer = try KafkaConsumer(configuration: consumerConfiguration, topics: [], logger: self.logger)
+                guard let topicPartitions = await self.partitions() else { await consumer.close(); return }
+                self.next = try await self.retrying("reading the catalog's stored offsets") {
+                    try await self.store.storedOffsets(topic: self.configuration.productsTopic)
                 }
-                try? await Task.sleep(for: self.configuration.catalogProbeInterval)
+                self.logger.info("following the catalog", metadata: ["topic": "\(self.configuration.productsTopic)", "partitions": "\(topicPartitions.count)"])
+                while !self.stopping.isSet {
+                    do {
+                        let unread = try await self.unreadPositions(topicPartitions, consumer: consumer)
+                        if !unread.isEmpty { try await self.drain(unread, consumer: consumer) }
+                    } catch {
+                        self.logger.warning("reading the catalog failed; trying again", metadata: ["error": "\(error)"])
+                        try? await consumer.assign([])
+                    }
+                    try? await Task.sleep(for: self.configuration.catalogProbeInterval)
+                }
+                await consumer.close()
+            } onGracefulShutdown: {
+                self.stopping.set()
             }
-            await consumer.close()
-        } onGracefulShutdown: {
+        } onCancel: {
             self.stopping.set()
         }
     }

@@ -14,6 +14,8 @@ import ReviewContracts
 /// recognised and not counted twice (``MicroBatch/unseen(storedNext:storedIDs:)``).
 struct LogTruncationCheck: Sendable {
     let brokers: [String]
+    /// The processor's consumer group; the check's consumer is named after it (`<group>-log-check`).
+    let group: String
     var security = KafkaSecurity()
     let rewind: Int64
     let logger: Logger
@@ -78,7 +80,8 @@ struct LogTruncationCheck: Sendable {
     /// The key of the message just before each position, read with a throwaway consumer (so the main consumer's
     /// fetch state is untouched). Throws if the broker does not deliver every one within a few seconds.
     private func keysBefore(_ positions: [(KafkaTopicPartition, Int64)]) async throws -> [KafkaTopicPartition: String?] {
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: "stream-processor-log-check-\(UUID().uuidString)")
+        // Assigned partitions only: the group is never joined and nothing is committed, so instances may share its id.
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: "\(group)-log-check")
         configuration.clientID = "stream-processor-log-check"
         configuration.security = security
         configuration.autoOffsetReset = .error

@@ -79,6 +79,18 @@ struct MicroBatch: Sendable {
         return "\(position)@\(Int64((timestamp.timeIntervalSince1970 * 1000).rounded()))"
     }
 
+    /// For each partition in the batch, the offset of its first message.
+    var firstOffsets: [KafkaTopicPartition: Int64] {
+        var first: [KafkaTopicPartition: Int64] = [:]
+        let positions = reviews.map { ($0.position.topic, $0.position.partition, $0.position.offset) }
+            + deadLetters.map { ($0.source.topic, $0.source.partition, $0.source.offset) }
+        for (topic, partition, offset) in positions {
+            let id = KafkaTopicPartition(topic: topic, partition: partition)
+            first[id] = min(first[id] ?? offset, offset)
+        }
+        return first
+    }
+
     /// How many of the batch's reviews are at or above the stored offsets (repeated ids included).
     func reviewCount(atOrAbove storedNext: [KafkaTopicPartition: Int64]) -> Int {
         reviews.lazy.filter { $0.position.offset >= storedNext[KafkaTopicPartition(topic: $0.position.topic, partition: $0.position.partition)] ?? 0 }.count

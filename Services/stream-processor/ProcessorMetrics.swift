@@ -16,6 +16,9 @@ struct ProcessorMetrics: Sendable {
 
     /// Partitions whose log was found to have lost its tail (stored position beyond the end, or re-used offsets).
     let logTruncations = Counter(label: "stream_log_truncations_total")
+    /// Batches that started after a partition's stored position (the database lost acknowledged commits); the
+    /// partition is read again from the stored position.
+    let positionGaps = Counter(label: "stream_position_gaps_total")
     /// Reviews left out because their id was already counted (a client re-post or a truncated log read again).
     let duplicates = Counter(label: "stream_reviews_duplicate_total")
     /// Batches that failed to be written `maxWriteAttempts` times in a row and were split.

@@ -27,6 +27,8 @@ struct ResultStore: Sendable {
         var skipped = 0
         /// Reviews left out because their id was already counted.
         var duplicates = 0
+        /// Nothing was written: the batch starts after a partition's stored position (``PositionGap``).
+        var gap: PositionGap?
         /// Global totals after the write (nil when nothing new was written).
         var totalReviews: Int?
         var totalCorrect: Int?
@@ -119,10 +121,10 @@ struct ResultStore: Sendable {
         return Dictionary(documents.map { (KafkaTopicPartition(topic: $0.topic, partition: Int32($0.partition)), $0) }) { first, _ in first }
     }
 
-    /// Moves a partition's stored position back to `offset` (a log that lost its tail is read again from there; the
-    /// review-id check keeps what was counted from being counted twice). Forgets the last key, which no longer
-    /// describes the message before `offset`.
-    func rewind(_ partition: KafkaTopicPartition, to offset: Int64) async throws {
+    /// Moves a partition's stored position to `offset`: back, for a log that lost its tail (read again from there; the
+    /// review-id check keeps what was counted from being counted twice), or forward past messages retention removed
+    /// before they were read. Forgets the last key, which no longer describes the message before `offset`.
+    func moveStoredPosition(_ partition: KafkaTopicPartition, to offset: Int64) async throws {
         try await database.collection(ResultCollections.offsets).updateOne(
             filter: ["_id": .string(Self.offsetID(partition))],
             update: [
@@ -157,6 +159,16 @@ struct ResultStore: Sendable {
         )
     }
 
+    /// The batch starts after the stored position of a partition: messages between were never written. The database
+    /// lost commits it had acknowledged (the local database does on `kill -9`), while the consumer read on from where
+    /// this process believed they were. The caller reads the partition again from the stored position.
+    struct PositionGap: Error, CustomStringConvertible {
+        let partition: KafkaTopicPartition
+        let stored: Int64
+        let first: Int64
+        var description: String { "the stored position of \(partition.topic)/\(partition.partition) is \(stored), but the batch starts at \(first)" }
+    }
+
     /// A grouped word-count statement matched fewer stored words than it named; the transaction is aborted.
     struct StoredWordsMissing: Error {}
 
@@ -171,6 +183,9 @@ struct ResultStore: Sendable {
             outcome.roundTrips += 1
             outcome.lap("offsets")
             let storedNext = Self.offsets(from: stored)
+            for (partition, first) in batch.firstOffsets {
+                if let next = storedNext[partition], next < first { throw PositionGap(partition: partition, stored: next, first: first) }
+            }
             // Review ids already counted: a client re-posted the review (same idempotency key, another offset), or
             // the processor is re-reading a log that lost its tail.
             let candidates = batch.unseen(storedNext: storedNext).reviewIDs

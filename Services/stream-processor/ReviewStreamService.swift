@@ -50,14 +50,20 @@ final class ReviewStreamService: Service, @unchecked Sendable {
         }
         state.setConsumer(true)
         logger.info("consuming", metadata: ["topic": "\(configuration.reviewsTopic)", "group": "\(configuration.groupID)"])
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await self.watchModel() }
-                group.addTask { await self.measureLag(consumer) }
-                defer { group.cancelAll() }
-                try await self.consume(consumer)
+        // Cancellation (the group's answer to a part that failed, such as an HTTP port in use) stops the loop like
+        // SIGTERM does, so the process exits with the failure instead of running on without it.
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.watchModel() }
+                    group.addTask { await self.measureLag(consumer) }
+                    defer { group.cancelAll() }
+                    try await self.consume(consumer)
+                }
+            } onGracefulShutdown: {
+                self.state.requestStop()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             self.state.requestStop()
         }
         await consumer.close()
@@ -148,6 +154,14 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                 let outcome = try await store.write(batch)
                 if failures >= configuration.maxWriteAttempts { state.setProblem(.stuck, nil); metrics.stuck.record(0) }
                 return outcome
+            } catch let gap as ResultStore.PositionGap {
+                // Not a write failure: the positions in memory are ahead of the stored ones. The loop reads on from
+                // the stored positions (``verifyPositions(_:reason:)``).
+                metrics.positionGaps.increment()
+                logger.error("the stored position is behind what was read; reading again from it", metadata: ["reason": "\(gap)"])
+                var outcome = ResultStore.Outcome()
+                outcome.gap = gap
+                return outcome
             } catch {
                 // The batch stays in hand and nothing is committed until it is written: no review is lost.
                 failures += 1
@@ -192,7 +206,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     /// a stop is requested.
     private func verifyPositions(_ consumer: KafkaConsumer, reason: String) async throws {
         let topic = configuration.reviewsTopic
-        let check = LogTruncationCheck(brokers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, rewind: configuration.truncationRewind, logger: logger)
+        let check = LogTruncationCheck(brokers: configuration.kafkaBrokers, group: configuration.groupID, security: configuration.kafkaSecurity, rewind: configuration.truncationRewind, logger: logger)
         state.setProblem(.verifying, "checking the stored positions against the broker's log (\(reason))")
         defer { state.setProblem(.verifying, nil) }
         var delay: Duration = .milliseconds(200)
@@ -208,10 +222,16 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                             "partition": "\(topic)/\(finding.partition.partition)", "stored": "\(stored[finding.partition]?.next ?? -1)",
                             "resumeAt": "\(finding.resumeAt)", "reason": "\(truncation)",
                         ])
-                        try await store.rewind(finding.partition, to: finding.resumeAt)
+                        try await store.moveStoredPosition(finding.partition, to: finding.resumeAt)
                         state.rewind(finding.partition, to: finding.resumeAt, rereadingUntil: finding.rereadUntil,
                                      reason: "log truncation on \(topic)/\(finding.partition.partition): \(truncation); re-reading from \(finding.resumeAt)")
                     } else {
+                        if let position = stored[finding.partition], position.next < finding.resumeAt {
+                            logger.warning("reviews expired before they were read; reading on from the first one kept", metadata: [
+                                "partition": "\(topic)/\(finding.partition.partition)", "stored": "\(position.next)", "resumeAt": "\(finding.resumeAt)",
+                            ])
+                            try await store.moveStoredPosition(finding.partition, to: finding.resumeAt)
+                        }
                         state.reset([finding.partition: finding.resumeAt])
                     }
                 }
@@ -232,6 +252,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     }
 
     private func finish(_ outcome: ResultStore.Outcome, batch: MicroBatch, started: ContinuousClock.Instant, consumer: KafkaConsumer) {
+        if outcome.gap != nil { state.requestVerification() }
         metrics.batchSize.record(batch.messageCount)
         metrics.batchDuration.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
         metrics.processed.increment(by: outcome.counted)

@@ -41,7 +41,7 @@ struct StreamProcessorConfiguration: Sendable {
     var idleProbeInterval: Duration = .milliseconds(50)
     /// After a broker lost the tail of a partition's log, the partition is read again from this many messages before
     /// its end (``LogTruncationCheck``); already counted review ids are recognised.
-    var truncationRewind: Int64 = 1000
+    var truncationRewind: Int64 = 200
     /// A batch whose write failed this many times in a row is split to find the reviews the database refuses.
     var maxWriteAttempts = 5
     /// Positive ⇔ score > this.

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOHTTP1
 
 /// Turns every error leaving the router, including Hummingbird's own (404 for an unknown route, 413 for a body over
 /// the limit), into the project's JSON error shape, so clients never have to parse two formats.
@@ -10,6 +11,10 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as HTTPParserError {
+            // The request broke HTTP's framing while its body was read (a body cut short, a bad chunk size): the
+            // client's fault, not the server's.
+            throw APIError(.badRequest, "malformed_request", "The request is not valid HTTP/1.1: \(error).")
         } catch let error as HTTPResponseError {
             throw APIError(error.status, Self.reason(for: error.status), (error as? HTTPError)?.body ?? error.status.reasonPhrase)
         } catch {

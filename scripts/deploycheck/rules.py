@@ -483,7 +483,9 @@ def kafka_acl_limits(m):
     allowed = {
         "api-server": {("topic", reviews): {"Write", "Describe"}},
         "stream-processor": {("topic", reviews): {"Read", "Describe"}, ("group", group): {"Read", "Describe"},
-                             ("topic", dead_letters): {"Write", "Describe"}},
+                             ("topic", dead_letters): {"Write", "Describe"},
+                             # The log check reads the message before each stored position with a consumer of its own.
+                             ("group", f"{group}-log-check"): {"Read", "Describe"}},
     }
     if products in topics:
         # The processor reads the catalogue with a consumer group of its own, named after its main one.
@@ -492,8 +494,12 @@ def kafka_acl_limits(m):
         allowed["stream-processor"][("group", f"{group}-catalog")] = {"Read", "Describe"}
     required = {
         "api-server": {("topic", reviews): {"Write"}},
-        "stream-processor": {("topic", reviews): {"Read"}, ("group", group): {"Read"}, ("topic", dead_letters): {"Write"}},
+        "stream-processor": {("topic", reviews): {"Read"}, ("group", group): {"Read"}, ("topic", dead_letters): {"Write"},
+                             ("group", f"{group}-log-check"): {"Read"}},
     }
+    if products in topics:
+        required["stream-processor"][("topic", products)] = {"Read"}
+        required["stream-processor"][("group", f"{group}-catalog")] = {"Read"}
     return allowed, required
 
 
