@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         // Hummingbird's own dependency, named for the HTTP part types the gateway's pipeline handler reads and writes.
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+        // bcrypt for stored passwords (HummingbirdBcrypt); swift-crypto above also gives the session-token hashes.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
     ],
     targets: [
         // C libraries, touched only by the Kafka and Mongo wrapper modules.
@@ -52,7 +54,9 @@ let package = Package(
             name: "APIServer",
             dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            .product(name: "CompressNIO", package: "compress-nio"),
-                           .product(name: "Algorithms", package: "swift-algorithms")],
+                           .product(name: "Algorithms", package: "swift-algorithms"),
+                           .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Services/api-server"
         ),
         .executableTarget(

@@ -56,6 +56,9 @@ def main():
     parser.add_argument("--brokers", default=os.environ.get("KAFKA_BROKERS", "127.0.0.1:9092"))
     parser.add_argument("--topic", default=os.environ.get("REVIEWS_TOPIC", "reviews"))
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--token", default=os.environ.get("API_TOKEN"),
+                        help="session token (POST /api/v1/login's `token`) sent as Authorization: Bearer; needed with "
+                             "--api when the api-server runs with ANONYMOUS_REVIEWS=false [env: API_TOKEN]")
     args = parser.parse_args()
     data = os.path.join(os.path.dirname(__file__), "..", ".data")
     args.file = args.file or os.path.join(data, "products.jsonl" if args.catalog else "reviews.jsonl")
@@ -73,7 +76,8 @@ def main():
             nonlocal failed
             body = json.dumps({k: review[k] for k in ("reviewText", "overall", "summary") if k in review}
                               | ({"itemId": str(review["asin"])} if "asin" in review else {})).encode()
-            request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+            headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {args.token}"} if args.token else {})
+            request = urllib.request.Request(url, data=body, headers=headers)
             try:
                 urllib.request.urlopen(request, timeout=10).read()
             except (urllib.error.URLError, OSError):

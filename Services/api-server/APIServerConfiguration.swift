@@ -1,3 +1,4 @@
+import Foundation
 import Kafka
 
 /// Everything the api-server needs to start, parsed from flags and environment by ``APIServerCommand``.
@@ -16,4 +17,25 @@ struct APIServerConfiguration: Sendable {
     var lingerMilliseconds = 5
     /// Largest accepted request body; DESIGN.md's 64 KiB.
     var maxBodyBytes = 64 * 1024
+    /// Whether `POST /api/v1/register` creates accounts (else 403).
+    var allowRegistration = false
+    /// Whether reviews may be posted without a session (the local stack's feed and the seed's clients).
+    var anonymousReviews = true
+    /// Origins besides our own allowed cross-origin requests (CORS) and cookie-authenticated writes; none by default.
+    var corsOrigins: [String] = []
+    /// How long a session lives after its last use (sliding), at most 7 days.
+    var sessionLifetime: TimeInterval = 7 * 24 * 3600
+    /// bcrypt cost (log2 rounds) for new password hashes; at least 12.
+    var bcryptCost: UInt8 = 12
+    /// Whether the last `X-Forwarded-For` entry (written by the gateway) is the client's address.
+    var trustForwardedFor = true
+    /// The reviews a simulation publishes: McAuley JSON lines, as `scripts/dataset` writes them.
+    var datasetPath = ".data/reviews.jsonl"
+    /// How many reviews a second a simulation publishes at most.
+    var simulationRate = 100
+    /// Seconds an idle keep-alive connection stays open.
+    var idleTimeoutSeconds = 60
+    /// Open event streams allowed per client address and in all.
+    var maxStreamsPerClient = 8
+    var maxStreams = 5000
 }

@@ -33,9 +33,29 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
     let mongo = try MongoClient(uri: configuration.mongoURI, appName: "api-server")
     let repository = MongoResultsRepository(database: mongo.database(configuration.mongoDatabase))
     let live = LiveResults(repository: repository, logger: logger)
+    let accounts = Accounts(database: mongo.database(configuration.mongoDatabase),
+                            sessionLifetime: configuration.sessionLifetime, bcryptCost: configuration.bcryptCost)
+    do {
+        try await accounts.prepare()
+    } catch {
+        // The database may come up after us; without the TTL indexes expired sessions are still refused, only kept.
+        logger.warning("could not create the account indexes", metadata: ["error": "\(error)"])
+    }
+
+    let profile = ProfileController(database: mongo.database(configuration.mongoDatabase))
+    do {
+        try await profile.prepare()
+    } catch {
+        logger.warning("could not create the profile index", metadata: ["error": "\(error)"])
+    }
+    let simulations = SimulationRunner(
+        database: mongo.database(configuration.mongoDatabase), dataset: SimulationDataset(path: configuration.datasetPath),
+        rate: configuration.simulationRate, logger: logger, publish: { try await publisher.publish($0) }
+    )
 
     let router = buildRouter(
-        publisher: publisher, repository: repository, live: live, registry: registry,
+        publisher: publisher, repository: repository, live: live, accounts: accounts, simulations: simulations, profile: profile,
+        configuration: configuration, registry: registry,
         maxBodyBytes: configuration.maxBodyBytes,
         // Intake needs only the broker: while the database is down, reviews are still accepted (and results answer
         // 503), so `/ready` — what the gateway and Kubernetes route by — follows the broker; `/ready/reads` the database.
@@ -44,8 +64,12 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
     )
     ProductController(repository: MongoProductRepository(database: mongo.database(configuration.mongoDatabase))).addRoutes(to: router)
     AccuracyHistoryController(history: AccuracyHistory(database: mongo.database(configuration.mongoDatabase))).addRoutes(to: router)
+    RecommendationController(database: mongo.database(configuration.mongoDatabase),
+                             products: MongoProductRepository(database: mongo.database(configuration.mongoDatabase)))
+        .addRoutes(to: router)
     var app = Application(
         router: router,
+        server: GuardedHTTP1Channel.server(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "api-server"),
         logger: logger
     )
@@ -60,21 +84,36 @@ func buildRouter(
     publisher: some ReviewPublisher,
     repository: some ResultsRepository,
     live: LiveResults,
+    accounts: Accounts,
+    simulations: SimulationRunner,
+    profile: ProfileController,
+    configuration: APIServerConfiguration,
     registry: PrometheusCollectorRegistry,
     maxBodyBytes: Int,
     readiness: @escaping @Sendable () async -> String?,
     readsReadiness: @escaping @Sendable () async -> String? = { nil }
-) -> Router<BasicRequestContext> {
-    let router = Router()
+) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
     router.middlewares.add(LogRequestsMiddleware(.debug))
     router.middlewares.add(MetricsMiddleware())
-    router.middlewares.add(CORSMiddleware(allowOrigin: .all, allowHeaders: [.contentType, .idempotencyKey], allowMethods: [.get, .post, .options]))
+    router.middlewares.add(SecurityHeadersMiddleware())
+    router.middlewares.add(AllowedOriginsCORS(origins: Set(configuration.corsOrigins)))
     router.middlewares.add(JSONErrorMiddleware())
     router.middlewares.add(DatabaseErrorMiddleware())
+    router.middlewares.add(SessionAuthenticator(sessions: accounts.sessions, users: accounts.users, allowedOrigins: Set(configuration.corsOrigins)))
     router.get("/api/ping") { _, _ in "pong" }
     OperationalRoutes.add(to: router, registry: registry, readiness: readiness, partReadiness: ["reads": readsReadiness])
-    ReviewController(publisher: publisher, validator: ReviewValidator(), maxBodyBytes: maxBodyBytes, repository: repository)
+    ReviewController(publisher: publisher, validator: ReviewValidator(), maxBodyBytes: maxBodyBytes, repository: repository,
+                     anonymousReviews: configuration.anonymousReviews)
         .addRoutes(to: router)
-    ResultsController(repository: repository, live: live).addRoutes(to: router)
+    AccountController(users: accounts.users, sessions: accounts.sessions, throttle: accounts.throttle, hasher: accounts.hasher,
+                      allowRegistration: configuration.allowRegistration, trustForwardedFor: configuration.trustForwardedFor)
+        .addRoutes(to: router)
+    SimulationController(runner: simulations).addRoutes(to: router)
+    profile.addRoutes(to: router)
+    ResultsController(repository: repository, live: live,
+                      streams: EventStreamLimiter(perClient: configuration.maxStreamsPerClient, total: configuration.maxStreams),
+                      trustForwardedFor: configuration.trustForwardedFor)
+        .addRoutes(to: router)
     return router
 }

@@ -4,10 +4,10 @@ import KafkaOptions
 import Logging
 import ServiceSupport
 
-@main
+/// `api-server serve`, the default subcommand: `api-server` with no subcommand runs the server with these flags.
 struct APIServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "api-server",
+        commandName: "serve",
         abstract: "Accepts reviews over HTTP, publishes them to Kafka, and serves the results the stream processor writes.",
         discussion: "Every option can also be set from the environment variable named in its help; a flag wins over the environment."
     )
@@ -30,23 +30,54 @@ struct APIServerCommand: AsyncParsableCommand {
     var ackTimeoutMs = EnvironmentDefault.int("ACK_TIMEOUT_MS", 5000)
     @Option(help: "How long the Kafka producer waits to batch reviews before sending, in ms; each POST waits at least this long [env: LINGER_MS].")
     var lingerMs = EnvironmentDefault.int("LINGER_MS", 5)
+    @Option(help: "Allow anyone to create a user account with POST /api/v1/register (true/false) [env: ALLOW_REGISTRATION].")
+    var allowRegistration = EnvironmentDefault.string("ALLOW_REGISTRATION", "false")
+    @Option(help: "Accept reviews without a session, as the seed's clients send them (true/false) [env: ANONYMOUS_REVIEWS].")
+    var anonymousReviews = EnvironmentDefault.string("ANONYMOUS_REVIEWS", "true")
+    @Option(help: "Other origins allowed cross-origin requests, comma-separated, e.g. https://admin.example.com; none by default [env: CORS_ORIGINS].")
+    var corsOrigins = EnvironmentDefault.string("CORS_ORIGINS", "")
+    @Option(help: "Hours a session lives after its last use, at most 168 [env: SESSION_TTL_HOURS].")
+    var sessionTTLHours = EnvironmentDefault.double("SESSION_TTL_HOURS", 168)
+    @Option(help: "bcrypt cost for new password hashes, 12–16 [env: BCRYPT_COST].")
+    var bcryptCost = EnvironmentDefault.int("BCRYPT_COST", 12)
+    @Option(help: "Take the client's address for login throttling from the last X-Forwarded-For entry, as the gateway writes it (true/false) [env: TRUST_FORWARDED_FOR].")
+    var trustForwardedFor = EnvironmentDefault.string("TRUST_FORWARDED_FOR", "true")
+    @Option(help: "Reviews an admin's simulation publishes (JSON lines) [env: DATASET].")
+    var dataset = EnvironmentDefault.string("DATASET", ".data/reviews.jsonl")
+    @Option(help: "Reviews a second a simulation publishes at most [env: SIMULATION_RATE].")
+    var simulationRate = EnvironmentDefault.int("SIMULATION_RATE", 100)
+    @Option(help: "Seconds an idle keep-alive connection stays open [env: IDLE_TIMEOUT].")
+    var idleTimeout = EnvironmentDefault.int("IDLE_TIMEOUT", 60)
+    @Option(help: "Open event streams (/api/v1/stream) allowed per client address; beyond it 429 [env: MAX_STREAMS_PER_CLIENT].")
+    var maxStreamsPerClient = EnvironmentDefault.int("MAX_STREAMS_PER_CLIENT", 8)
+    @Option(help: "Open event streams allowed in all; beyond it 429 [env: MAX_STREAMS].")
+    var maxStreams = EnvironmentDefault.int("MAX_STREAMS", 5000)
     @OptionGroup(title: "Kafka security")
     var kafkaSecurity: KafkaSecurityOptions
     @OptionGroup(title: "Logging")
     var log: LogOptions
-
-    /// The entry point: request handlers run on NIO's event loops (``EventLoopConcurrency``); the database and the
-    /// broker are reached from threads of their own.
-    static func main() async {
-        EventLoopConcurrency.install()
-        await main(nil)
-    }
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
         guard partitions > 0 else { throw ValidationError("--partitions must be positive") }
         guard ackTimeoutMs > 0 else { throw ValidationError("--ack-timeout-ms must be positive") }
         guard lingerMs >= 0 else { throw ValidationError("--linger-ms must not be negative") }
+        for (name, value) in [("--allow-registration", allowRegistration), ("--anonymous-reviews", anonymousReviews), ("--trust-forwarded-for", trustForwardedFor)] {
+            guard Self.flag(value) != nil else { throw ValidationError("\(name) must be true or false") }
+        }
+        guard sessionTTLHours > 0, sessionTTLHours <= 168 else { throw ValidationError("--session-ttl-hours must be more than 0 and at most 168") }
+        guard (12...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be 12–16") }
+        guard (1...10_000).contains(simulationRate) else { throw ValidationError("--simulation-rate must be 1–10000") }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard maxStreamsPerClient > 0, maxStreams > 0 else { throw ValidationError("--max-streams-per-client and --max-streams must be positive") }
+    }
+
+    static func flag(_ value: String) -> Bool? {
+        switch value.lowercased() {
+        case "true", "1", "yes", "on": true
+        case "false", "0", "no", "off": false
+        default: nil
+        }
     }
 
     func run() async throws {
@@ -56,7 +87,12 @@ struct APIServerCommand: AsyncParsableCommand {
             kafkaBrokers: kafkaBrokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
             kafkaSecurity: try kafkaSecurity.security(),
             mongoURI: mongoURI, mongoDatabase: mongoDB, reviewsTopic: reviewsTopic, partitions: partitions,
-            ackTimeout: .milliseconds(ackTimeoutMs), lingerMilliseconds: lingerMs
+            ackTimeout: .milliseconds(ackTimeoutMs), lingerMilliseconds: lingerMs,
+            allowRegistration: Self.flag(allowRegistration) ?? false, anonymousReviews: Self.flag(anonymousReviews) ?? true,
+            corsOrigins: corsOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            sessionLifetime: sessionTTLHours * 3600, bcryptCost: UInt8(bcryptCost), trustForwardedFor: Self.flag(trustForwardedFor) ?? true,
+            datasetPath: dataset, simulationRate: simulationRate,
+            idleTimeoutSeconds: idleTimeout, maxStreamsPerClient: maxStreamsPerClient, maxStreams: maxStreams
         )
         let app = try await buildApplication(configuration, registry: registry)
         try await app.runService(shutdownGrace: ShutdownGrace.fromEnvironment)

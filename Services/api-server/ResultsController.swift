@@ -9,8 +9,11 @@ import ServiceSupport
 struct ResultsController<Repository: ResultsRepository>: Sendable {
     let repository: Repository
     let live: LiveResults
+    /// Caps open event streams per client and in all.
+    var streams = EventStreamLimiter()
+    var trustForwardedFor = true
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<APIRequestContext>) {
         router.get("/api/results/wordcount") { request, _ -> Response in
             let limit = try Self.limit(request, default: 100, max: 10_000)
             if limit == ResultsSnapshot.size, let cached = await live.currentJSON() { return EncodedResults.response(cached.words) }
@@ -35,8 +38,17 @@ struct ResultsController<Repository: ResultsRepository>: Sendable {
             guard let snapshot = await live.current() else { throw APIError(.serviceUnavailable, "not_ready", "Results are not loaded yet.") }
             return snapshot.summary
         }
-        router.get("/api/v1/stream") { request, _ -> Response in
+        router.get("/api/v1/stream") { request, context -> Response in
             let options = try LiveStreamOptions(request.uri.queryParameters)
+            // The unpaced firehose costs an encode and a push per commit per client: admins only.
+            if options.interval == .zero { _ = try context.requireAdmin() }
+            let client = ClientAddress.of(request, context: context, trustForwardedFor: trustForwardedFor) ?? "unknown"
+            guard streams.acquire(client: client) else {
+                var refused = try EventStreamLimiter.refusal.response(from: request, context: context)
+                refused.headers[.retryAfter] = "5"
+                return refused
+            }
+            let streams = self.streams
             let gzip = request.headers[values: .acceptEncoding].contains { $0.lowercased().contains("gzip") }
             let (current, updates) = await live.subscribe()
             let body = AsyncStream<ByteBuffer> { continuation in
@@ -72,7 +84,10 @@ struct ResultsController<Repository: ResultsRepository>: Sendable {
                     }
                     encoder.finish()
                 }
-                continuation.onTermination = { _ in task.cancel() }
+                continuation.onTermination = { _ in
+                    task.cancel()
+                    streams.release(client: client)
+                }
             }
             var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", .vary: "Accept-Encoding"]
             headers[.init("X-Accel-Buffering")!] = "no"

@@ -11,8 +11,10 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
     let validator: ReviewValidator
     let maxBodyBytes: Int
     let repository: Repository
+    /// Whether a review may come without a session (`ANONYMOUS_REVIEWS`); otherwise 401.
+    var anonymousReviews = true
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<APIRequestContext>) {
         // The seed answered 201 once the review was handed to Kafka.
         router.post("/api/documents/text") { request, context in
             try await accept(request, context: context, status: .created)
@@ -29,7 +31,8 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
         }
     }
 
-    private func accept(_ request: Request, context: BasicRequestContext, status: HTTPResponse.Status) async throws -> EditedResponse<AcceptedReview> {
+    private func accept(_ request: Request, context: APIRequestContext, status: HTTPResponse.Status) async throws -> EditedResponse<AcceptedReview> {
+        if !anonymousReviews { _ = try context.requireUser() }
         var request = request
         // A declared length over the limit is refused before any of the body is read: a client that sends its head
         // and waits (`Expect: 100-continue`) gets its answer at once instead of a connection held open.
@@ -60,11 +63,12 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
                 Self.rejected.increment(reason: "invalid_idempotency_key")
                 throw APIError(.badRequest, "invalid_idempotency_key", "The Idempotency-Key must be 1–\(ReviewID.maxKeyLength) printable ASCII characters.")
             }
-            id = ReviewID.derived(fromKey: key)
+            // Per author where there is one: two users choosing the same key post two reviews.
+            id = ReviewID.derived(fromKey: context.user.map { "user:\($0.id)\u{0}\(key)" } ?? key)
         }
         let review = ReviewMessage(
             id: id, reviewText: submission.reviewText, overall: submission.overall,
-            itemId: submission.itemId, summary: submission.summary, submittedAt: Date()
+            itemId: submission.itemId, summary: submission.summary, submittedAt: Date(), userId: context.user?.id
         )
         do {
             try await publisher.publish(review)

@@ -22,6 +22,9 @@ struct APIProxy: Sendable {
     let trustForwardedFor: Bool
     /// Micro-cache of hot GETs; nil when turned off.
     var cache: ResponseCache?
+    /// Caps open event streams per client and in all.
+    var streams = EventStreamLimiter()
+    static let eventStreamPath = "/api/v1/stream"
 
     /// The methods forwarded; others get the router's 404.
     static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options]
@@ -43,6 +46,16 @@ struct APIProxy: Sendable {
             return Self.cachedResponse(entry, requestID: requestID)
         }
         defer { if let cacheKey { cache?.abandon(cacheKey) } }
+        var streamSlot: EventStreamSlot?
+        if request.uri.path == Self.eventStreamPath {
+            let client = ProxyHeaders.clientAddress(peer: context.peerAddress, fields: request.headers, trustForwardedFor: trustForwardedFor) ?? "unknown"
+            guard let slot = streams.slot(client: client) else {
+                var refused = try EventStreamLimiter.refusal.response(from: request, context: context)
+                refused.headers[.retryAfter] = "5"
+                return refused
+            }
+            streamSlot = slot
+        }
         let body = try await readBody(of: request)
         let headers = ProxyHeaders.upstreamRequest(
             from: request.headers, authority: request.head.authority, clientAddress: context.peerAddress,
@@ -77,7 +90,7 @@ struct APIProxy: Sendable {
                     }
                     metrics.recordCache("uncacheable")
                 }
-                return clientResponse(from: response, lease: lease, requestID: requestID)
+                return clientResponse(from: response, lease: lease, requestID: requestID, streamSlot: streamSlot)
             } catch {
                 lease.release()
                 let failure = UpstreamFailure(error)
@@ -121,13 +134,17 @@ struct APIProxy: Sendable {
         return Response(status: entry.status, headers: headers, body: .init(byteBuffer: entry.body))
     }
 
-    private func clientResponse(from upstream: HTTPClientResponse, lease: UpstreamLease, requestID: String) -> Response {
+    /// `streamSlot` is held until the body ends, so an event stream counts against the caps while it is open.
+    private func clientResponse(from upstream: HTTPClientResponse, lease: UpstreamLease, requestID: String, streamSlot: EventStreamSlot? = nil) -> Response {
         var headers = ProxyHeaders.clientResponse(from: upstream.headers)
         headers[ProxyHeaders.requestIDHeader] = requestID
         let upstreamBody = upstream.body
         let isEventStream = upstream.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true
         let body = ResponseBody { writer in
-            defer { lease.release() }
+            defer {
+                lease.release()
+                withExtendedLifetime(streamSlot) {}
+            }
             guard isEventStream else {
                 for try await chunk in upstreamBody { try await writer.write(chunk) }
                 try await writer.finish(nil)

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import Metrics
+import NIOCore
 import Prometheus
 import ServiceSupport
 
@@ -40,23 +41,23 @@ func buildApplication(
         failuresBeforeEjection: configuration.failuresBeforeEjection, metrics: metrics, logger: logger
     )
     let cache = configuration.cacheTTL > .zero && !configuration.cachePaths.isEmpty
-        ? ResponseCache(ttl: configuration.cacheTTL, pathPrefixes: configuration.cachePaths) : nil
+        ? ResponseCache(ttl: configuration.cacheTTL, pathPrefixes: configuration.cachePaths, queryParameters: configuration.cacheQueryParameters) : nil
     let limiter = configuration.rateLimit > 0 ? ClientRateLimiter(rate: configuration.rateLimit, burst: max(1, configuration.burst)) : nil
     let router = buildRouter(
         configuration, pool: pool, client: client, cache: cache, limiter: limiter, metrics: metrics, registry: registry, logger: logger
     )
     let serverName = "gateway"
-    var channel = HTTP1Channel.Configuration()
+    var fastPath: @Sendable () -> [any RemovableChannelHandler] = { [] }
     if let cache, configuration.cacheFastPath {
         let responder = CachedGETResponder(
             cache: cache, limiter: limiter, trustForwardedFor: configuration.trustForwardedFor, metrics: metrics, logger: logger,
             serverName: serverName, metricsFactory: metricsFactory
         )
-        channel.additionalChannelHandlers = { [CachedGETHandler(responder: responder)] }
+        fastPath = { [CachedGETHandler(responder: responder)] }
     }
     var app = Application(
         router: router,
-        server: .http1(configuration: channel),
+        server: GuardedHTTP1Channel.server(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)), additionalChannelHandlers: fastPath),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         logger: logger
     )
@@ -98,6 +99,7 @@ func buildRouter(
     let router = Router(context: GatewayRequestContext.self)
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(AccessLogMiddleware(logger: logger))
+    router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(JSONErrorMiddleware())
     if let limiter {
         router.middlewares.add(RateLimitMiddleware(
@@ -112,7 +114,8 @@ func buildRouter(
     APIProxy(
         pool: pool, client: client, metrics: metrics, upstreamTimeout: configuration.upstreamTimeout,
         maxBodyBytes: configuration.maxBodyBytes, trustForwardedFor: configuration.trustForwardedFor,
-        cache: cache
+        cache: cache,
+        streams: EventStreamLimiter(perClient: configuration.maxStreamsPerClient, total: configuration.maxStreams)
     ).addRoutes(to: router)
     return router
 }

@@ -84,6 +84,7 @@ final class CachedGETResponder: Sendable {
         }
         head.headerFields[.date] = HTTPDate.now()
         head.headerFields[.server] = serverName
+        SecurityHeadersMiddleware<GatewayRequestContext>.harden(&head.headerFields)
         counter.increment()
         timer.recordNanoseconds(Int64((ContinuousClock.now - start) / .nanoseconds(1)))
         AccessLog.write(

@@ -39,4 +39,12 @@ struct GatewayConfiguration: Sendable {
     /// Answer cache hits in the connection's pipeline (``CachedGETHandler``) rather than through Hummingbird's router.
     var cacheFastPath = true
     var logLevel: Logger.Level = .info
+    /// Seconds an idle keep-alive connection stays open.
+    var idleTimeoutSeconds = 60
+    /// Open event streams allowed per client address and in all.
+    var maxStreamsPerClient = 8
+    var maxStreams = 5000
+    /// The query parameters that make a cached GET different; others are left out of the cache key, so adding
+    /// `?x=1` cannot send each request upstream.
+    var cacheQueryParameters: Set<String> = ["limit"]
 }

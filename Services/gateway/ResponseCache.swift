@@ -33,6 +33,8 @@ final class ResponseCache: @unchecked Sendable {
     let ttl: Duration
     let staleFor: Duration
     let pathPrefixes: [String]
+    /// The query parameters the key keeps; the api-server ignores the others, so they cannot change the answer.
+    let queryParameters: Set<String>
     let maxEntryBytes: Int
     let maxEntries: Int
     private let lock = NSLock()
@@ -40,18 +42,25 @@ final class ResponseCache: @unchecked Sendable {
     /// Keys a request is refreshing right now.
     private var refreshing: Set<String> = []
 
-    init(ttl: Duration, pathPrefixes: [String], staleFor: Duration = .seconds(2), maxEntryBytes: Int = 1 << 20, maxEntries: Int = 256) {
+    init(ttl: Duration, pathPrefixes: [String], queryParameters: Set<String> = ["limit"], staleFor: Duration = .seconds(2),
+         maxEntryBytes: Int = 1 << 20, maxEntries: Int = 256) {
         self.ttl = ttl
         self.staleFor = staleFor
         self.pathPrefixes = pathPrefixes
+        self.queryParameters = queryParameters
         self.maxEntryBytes = maxEntryBytes
         self.maxEntries = maxEntries
     }
 
-    /// The cache key of a request, or nil when its answer is never cached.
+    /// The cache key of a request, or nil when its answer is never cached: the path and the known query parameters
+    /// in a fixed order, so `?limit=10&x=1`, `?x=2&limit=10` and `?limit=10` share one entry and one upstream request.
     func key(method: HTTPRequest.Method, path: String, uri: String) -> String? {
         guard method == .get, pathPrefixes.contains(where: { path.hasPrefix($0) }) else { return nil }
-        return uri
+        guard let query = uri.firstIndex(of: "?").map({ uri[uri.index(after: $0)...] }), !query.isEmpty else { return path }
+        let kept = query.split(separator: "&").filter { pair in
+            queryParameters.contains(String(pair.prefix { $0 != "=" }))
+        }.sorted()
+        return kept.isEmpty ? path : path + "?" + kept.joined(separator: "&")
     }
 
     func lookup(_ key: String, now: ContinuousClock.Instant = .now) -> Lookup {

@@ -369,6 +369,7 @@ struct ResultStore: Sendable {
         ]
         if let itemId = review.message.itemId { document["itemId"] = .string(itemId) }
         if let submittedAt = review.message.submittedAt { document["submittedAt"] = .date(submittedAt) }
+        if let userId = review.message.userId { document["userId"] = .string(userId) }
         return document
     }
 }

@@ -10,14 +10,17 @@ public struct ReviewMessage: Codable, Sendable, Equatable {
     public var summary: String?
     /// When the api-server accepted it; absent on the seed's bare messages.
     public var submittedAt: Date?
+    /// The ``User/id`` of the logged-in author; absent for anonymous reviews.
+    public var userId: String?
 
-    public init(id: String, reviewText: String, overall: Double, itemId: String? = nil, summary: String? = nil, submittedAt: Date? = nil) {
+    public init(id: String, reviewText: String, overall: Double, itemId: String? = nil, summary: String? = nil, submittedAt: Date? = nil, userId: String? = nil) {
         self.id = id
         self.reviewText = reviewText
         self.overall = overall
         self.itemId = itemId
         self.summary = summary
         self.submittedAt = submittedAt
+        self.userId = userId
     }
 
     /// The message value as written to Kafka.

@@ -65,8 +65,11 @@ public struct ReviewValidator: Sendable {
         if case .string(let raw) = object["submittedAt"] {
             submittedAt = try? Date(raw, strategy: .iso8601)
         }
+        var userId: String?
+        if case .string(let raw) = object["userId"], !raw.isEmpty { userId = raw }
         return submission(from: object).map {
-            ReviewMessage(id: id, reviewText: $0.reviewText, overall: $0.overall, itemId: $0.itemId, summary: $0.summary, submittedAt: submittedAt)
+            ReviewMessage(id: id, reviewText: $0.reviewText, overall: $0.overall, itemId: $0.itemId, summary: $0.summary,
+                          submittedAt: submittedAt, userId: userId)
         }
     }
 

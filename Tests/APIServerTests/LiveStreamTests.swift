@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Mongo
 import NIOCore
 import Prometheus
+import ReviewContracts
 import Testing
 
 @testable import APIServer
@@ -23,9 +24,13 @@ struct LiveStreamTests {
         configuration.reviewsTopic = TestStack.unique("reviews")
         configuration.port = 0
         let database = try MongoClient(uri: TestStack.mongoURI).database(databaseName)
+        // The unpaced stream (interval=0) is for admins.
+        let adminPassword = "live stream admin"
+        try await UserStore(database: database).create(User(username: "live-admin", role: .admin, passwordHash: try await PasswordHasher(cost: 12).hash(adminPassword)))
         let app = try await buildApplication(configuration, registry: PrometheusCollectorRegistry())
 
         try await app.test(.live) { client in
+            let token = try await client.login("live-admin", adminPassword).token
             let port = try #require(client.port)
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             defer { try? http.syncShutdown() }
@@ -36,6 +41,7 @@ struct LiveStreamTests {
             // A browser asks for gzip and gets it; every push is flushed, so it decompresses as it arrives.
             var gzipRequest = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/stream?interval=0")
             gzipRequest.headers.add(name: "accept-encoding", value: "gzip, deflate")
+            gzipRequest.headers.add(name: "authorization", value: "Bearer \(token)")
             let gzipped = try await http.execute(gzipRequest, timeout: .seconds(30))
             #expect(gzipped.headers.first(name: "content-encoding") == "gzip")
             let bad = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/stream?interval=soon"), timeout: .seconds(10))

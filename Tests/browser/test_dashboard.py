@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Drives the dashboard in headless Chromium against the running system (gateway, api-server, processor).
 
-It posts reviews that carry a made-up marker word on the management page, switches to the dashboard without
-reloading, and waits until the live data shows them: a prediction row with the marker, a higher "reviews processed"
+It logs in as the admin the calling script created (DASHBOARD_ADMIN_USER, DASHBOARD_ADMIN_PASSWORD in the
+environment), posts reviews that carry a made-up marker word on the management page, sees them on the profile page
+with their predictions, runs a small server-side simulation and follows its progress bar to the end, switches to the
+dashboard without reloading, and waits until the live data shows them: a prediction row with the marker, a higher "reviews processed"
 figure, and the marker in /api/results/wordcount?limit=10000 (only the top 100 words are on screen). Then it follows
 the products: the home page's top 10, the Products page's table, a search, a found product's page and one of its
 similar products (the system needs a catalog, reviews with item ids and a `trainer similar` run). It also checks
@@ -73,8 +75,10 @@ def check(condition: bool, message: str) -> None:
 
 
 class DashboardTest:
-    def __init__(self, base_url: str, screenshots: Path, timeout: float, reviews: int, search_word: str = "dresses"):
+    def __init__(self, base_url: str, screenshots: Path, timeout: float, reviews: int, admin: tuple[str, str],
+                 search_word: str = "dresses"):
         self.base_url = base_url.rstrip("/")
+        self.admin = admin
         self.search_word = search_word
         self.screenshots = screenshots
         self.timeout = timeout
@@ -150,10 +154,61 @@ class DashboardTest:
 
     def show_page(self, route: str) -> None:
         self.click(f"tab-{route}")
-        other = "manage" if route == "dashboard" else "dashboard"
+        others = [page for page in ("dashboard", "products", "profile", "manage") if page != route]
         wait_for(f"the {route} page to show",
-                 lambda: self.by_id(f"page-{route}").is_displayed() and not self.by_id(f"page-{other}").is_displayed(),
-                 5)
+                 lambda: self.by_id(f"page-{route}").is_displayed()
+                 and not any(self.by_id(f"page-{other}").is_displayed() for other in others), 5)
+
+    def log_in(self) -> None:
+        """Logs in with the form at the top right, as a person would."""
+        username, password = self.admin
+        check(not self.driver.find_elements(By.ID, "tab-manage"), "the Manage tab shows before logging in")
+        self.click("login-open")
+        self.by_id("login-username").send_keys(username)
+        self.by_id("login-password").send_keys(password)
+        self.click("login-submit")
+        name = wait_for("the login box to show the admin", lambda: self.driver.find_elements(By.ID, "account-name")
+                        and self.by_id("account-name").text, self.timeout)
+        cookie = self.driver.get_cookie("session")
+        check(cookie is not None and cookie.get("httpOnly") and cookie.get("sameSite") == "Strict",
+              f"the session cookie is not HttpOnly + SameSite=Strict: {cookie}")
+        check(self.js("return document.cookie.includes('session=')") is False, "page scripts can read the session cookie")
+        print(f"  logged in as {name!r}; the session cookie is HttpOnly and SameSite=Strict")
+
+    def profile_shows(self, marker: str, ids: list[str]) -> None:
+        self.show_page("profile")
+        check(urlparse(self.driver.current_url).path == "/profile", f"profile tab did not route to /profile: {self.driver.current_url}")
+        shown = wait_for("the profile page to list the posted reviews", lambda: self.js(
+            """return [...document.querySelectorAll('[data-testid=my-review]')]
+                 .filter(r => r.textContent.includes(arguments[0]))
+                 .map(r => ({id: r.dataset.id, correct: r.dataset.correct, text: r.querySelector('.verdict').textContent}))""",
+            marker), self.timeout, accept=lambda rows: len(rows) >= len(ids))
+        check({row["id"] for row in shown} >= set(ids), f"profile lists {[r['id'] for r in shown]}, posted {ids}")
+        check(all(("right" in row["text"]) == (row["correct"] == "true") for row in shown), f"verdicts do not match: {shown}")
+        print(f"  profile page lists the {len(ids)} reviews with verdicts: {shown[0]['text']!r}")
+        picks = wait_for("the profile page to show recommendations", lambda: self.js(
+            """return [...document.querySelectorAll('[data-testid=recommendation]')].map(r => r.dataset.reason)"""),
+            self.timeout)
+        check(len(picks) <= 4, f"{len(picks)} recommendations shown; at most 4 expected")
+        print(f"  profile page recommends {len(picks)} products ({', '.join(picks)})")
+
+    def simulate(self, count: int) -> None:
+        self.show_page("manage")
+        box = self.by_id("simulate-count")
+        box.clear()
+        box.send_keys(str(count))
+        self.click("simulate-start")
+        progress = wait_for("the simulation to finish", lambda: self.driver.find_elements(By.ID, "simulate-progress") and self.js(
+            """const p = document.getElementById('simulate-progress');
+               return {done: +p.dataset.done, total: +p.dataset.total, state: p.dataset.state,
+                       width: p.querySelector('.progress-bar').style.width}"""), self.timeout * 2,
+            accept=lambda p: bool(p) and p["state"] != "running")
+        check(progress["state"] == "finished" and progress["done"] == count and progress["total"] == count,
+              f"simulation of {count} ended as {progress}")
+        check(float(progress["width"].rstrip("%") or 0) == 100, f"the progress bar stopped at {progress['width']}")
+        failed = self.by_id("simulate-failed").text
+        check(failed == "0", f"{failed} simulated reviews failed")
+        print(f"  server-side simulation: {progress['done']} of {count} published, progress bar at {progress['width']}")
 
     # -- the checks ----------------------------------------------------------------------------------------------
 
@@ -172,6 +227,7 @@ class DashboardTest:
                          accept=lambda state: state == "live")
         print(f"  connection indicator: {state}")
 
+        self.log_in()
         self.show_page("manage")
         check(urlparse(d.current_url).path == "/manage", f"manage tab did not route to /manage: {d.current_url}")
 
@@ -209,6 +265,8 @@ class DashboardTest:
         status_text = wait_for("the last review's status text", lambda: self.by_id("review-status").text, 5)
         check(status == "processed", f"review {ids[-1]} still pending after 30 s: {status_text!r}")
         print(f"  management page: {status_text!r}")
+        self.profile_shows(marker, ids)
+        self.simulate(20)
 
         self.show_page("dashboard")
         check(urlparse(d.current_url).path == "/", f"dashboard tab did not route to /: {d.current_url}")
@@ -261,6 +319,10 @@ class DashboardTest:
         shots.append(self.screenshot("manage-desktop", *DESKTOP, mobile=False))
         shots.append(self.screenshot("manage-phone", *PHONE, mobile=True))
         self.check_no_sideways_scroll("manage")
+        self.show_page("profile")
+        shots.append(self.screenshot("profile-desktop", *DESKTOP, mobile=False))
+        shots.append(self.screenshot("profile-phone", *PHONE, mobile=True))
+        self.check_no_sideways_scroll("profile")
         self.show_page("dashboard")
         shots.append(self.screenshot("dashboard-phone", *PHONE, mobile=True))
         self.check_no_sideways_scroll("dashboard")
@@ -360,6 +422,10 @@ def main() -> int:
                         help="what to search for on the products page; a found product must have similar products (default %(default)s)")
     args = parser.parse_args()
 
+    admin = (os.environ.get("DASHBOARD_ADMIN_USER", "admin"), os.environ.get("DASHBOARD_ADMIN_PASSWORD", ""))
+    if not admin[1]:
+        print("FAIL: set DASHBOARD_ADMIN_PASSWORD (and DASHBOARD_ADMIN_USER) to an admin account's login", file=sys.stderr)
+        return 1
     problem = system_reachable(args.base_url)
     if problem:
         print(f"FAIL: the system is not reachable at {args.base_url}/api/v1/summary: {problem}", file=sys.stderr)
@@ -368,7 +434,7 @@ def main() -> int:
     started = time.monotonic()
     print(f"dashboard browser test against {args.base_url}")
     try:
-        test = DashboardTest(args.base_url, args.screenshots, args.timeout, max(1, args.reviews), args.search_word)
+        test = DashboardTest(args.base_url, args.screenshots, args.timeout, max(1, args.reviews), admin, args.search_word)
     except WebDriverException as error:
         print(f"FAIL: could not start headless Chromium: {error.msg}", file=sys.stderr)
         return 1

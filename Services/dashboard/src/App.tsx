@@ -1,9 +1,12 @@
 import type { MouseEvent, ReactNode } from "react";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { DashboardPage } from "./DashboardPage";
+import { LoginBox } from "./LoginBox";
 import { ManagePage } from "./ManagePage";
+import { ProfilePage } from "./ProfilePage";
 import { ProductsPage } from "./pages/products/ProductsPage";
 import { navigate, Route, routePaths, useRoute } from "./router";
+import { SessionProvider, useSession } from "./session";
 import { useLiveData } from "./useLiveData";
 
 function TabLink({ route, current, children }: { route: Route; current: Route; children: ReactNode }) {
@@ -21,9 +24,18 @@ function TabLink({ route, current, children }: { route: Route; current: Route; c
   );
 }
 
-/** The shell: header with tabs and connection state; both pages stay mounted so a running simulation survives a tab switch. */
+/** The shell: header with tabs, connection state and the login box; the pages stay mounted across tab switches. */
 export function App() {
+  return (
+    <SessionProvider>
+      <Shell />
+    </SessionProvider>
+  );
+}
+
+function Shell() {
   const route = useRoute();
+  const { user } = useSession();
   const { data, connection } = useLiveData();
   return (
     <div className="app">
@@ -32,13 +44,16 @@ export function App() {
         <nav className="tabs" aria-label="Pages">
           <TabLink route="dashboard" current={route}>Dashboard</TabLink>
           <TabLink route="products" current={route}>Products</TabLink>
-          <TabLink route="manage" current={route}>Manage</TabLink>
+          {user && <TabLink route="profile" current={route}>Profile</TabLink>}
+          {user?.role === "admin" && <TabLink route="manage" current={route}>Manage</TabLink>}
         </nav>
         <ConnectionIndicator connection={connection} />
+        <LoginBox />
       </header>
       <main>
         <DashboardPage data={data} hidden={route !== "dashboard"} />
         <ProductsPage hidden={route !== "products"} />
+        <ProfilePage hidden={route !== "profile"} />
         <ManagePage hidden={route !== "manage"} />
       </main>
     </div>

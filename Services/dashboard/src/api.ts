@@ -1,5 +1,6 @@
 import type {
-  AccuracyPoint, ErrorBody, Prediction, ReviewStatus, ReviewSubmission, SampleReview, Summary, WordCount,
+  AccuracyPoint, ErrorBody, LoginResponse, OwnReviews, Prediction, Recommendation, ReviewStatus, ReviewSubmission, SampleReview,
+  SimulationJob, Summary, UserProfile, WordCount,
 } from "./contract";
 
 /** A failed request: the HTTP status (0 when the server could not be reached) and the server's own error text. */
@@ -17,6 +18,7 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
     throw new ApiError(0, "network error", e instanceof Error ? e.message : String(e));
   }
   const text = await response.text();
+  if (response.status === 204) return undefined as T;
   if (!response.ok) {
     // The contract promises {error, detail}; a proxy in between may answer with plain text or HTML instead.
     let body: Partial<ErrorBody> = {};
@@ -43,4 +45,18 @@ export const api = {
     body: JSON.stringify(review),
   }),
   samples: () => request<SampleReview[]>("/samples.json"),
+  // Accounts: the session travels as an HttpOnly cookie, which same-origin fetches send by themselves.
+  me: () => request<UserProfile>("/api/v1/me"),
+  /** Always 200: `{user: null}` when logged out, so a visitor's page load logs no failed request. */
+  session: () => request<{ user: UserProfile | null }>("/api/v1/session"),
+  login: (username: string, password: string) => postJSON<LoginResponse>("/api/v1/login", { username, password }),
+  logout: () => request<void>("/api/v1/logout", { method: "POST" }),
+  recommendations: () => request<{ recommendations: Recommendation[] }>("/api/v1/me/recommendations"),
+  myReviews: (limit: number, skip = 0) => request<OwnReviews>(`/api/v1/me/reviews?limit=${limit}&skip=${skip}`),
+  simulation: () => request<SimulationJob>("/api/v1/simulate"),
+  simulate: (count: number) => postJSON<SimulationJob>("/api/v1/simulate", { count }),
 };
+
+function postJSON<T>(path: string, body: unknown): Promise<T> {
+  return request<T>(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}

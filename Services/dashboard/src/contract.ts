@@ -71,3 +71,61 @@ export interface SampleReview {
   summary?: string;
   itemId?: string;
 }
+
+/** An account as the API shows it (`GET /api/v1/me`, login); never a password hash. */
+export interface UserProfile {
+  id: string;
+  username: string;
+  displayName: string;
+  role: "user" | "admin";
+  createdAt: string;
+  lastLoginAt?: string;
+}
+
+/** `POST /api/v1/login` and `POST /api/v1/register`; the browser also gets the session as an HttpOnly cookie. */
+export interface LoginResponse {
+  user: UserProfile;
+  token: string;
+  expiresAt: string;
+}
+
+/** One of the user's own reviews with the model's verdict (`GET /api/v1/me/reviews`). */
+export interface OwnReview {
+  id: string;
+  review: string;
+  expected: Label;
+  result: Label;
+  correct: boolean;
+  score?: number;
+  probability?: number;
+  processedAt?: string;
+}
+
+export interface OwnReviews {
+  reviews: OwnReview[];
+  limit: number;
+  skip: number;
+}
+
+/** A server-side simulation (`POST`/`GET /api/v1/simulate`, admins only). */
+export interface SimulationJob {
+  id: string;
+  requestedBy: string;
+  count: number;
+  published: number;
+  failed: number;
+  rate: number;
+  state: "running" | "finished" | "abandoned";
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+}
+
+/** One of `GET /api/v1/me/recommendations`: from liked products' neighbours (`similar`) or the best-rated (`popular`). */
+export interface Recommendation {
+  id: string;
+  name?: string;
+  averageRating?: number;
+  score?: number;
+  reason: "similar" | "popular";
+}

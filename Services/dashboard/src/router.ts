@@ -1,13 +1,14 @@
 import { useEffect, useState } from "react";
 
 /** The pages and their URL paths; the gateway answers any unknown path with index.html. */
-export type Route = "dashboard" | "manage" | "products";
+export type Route = "dashboard" | "manage" | "products" | "profile";
 
-export const routePaths: Record<Route, string> = { dashboard: "/", manage: "/manage", products: "/products" };
+export const routePaths: Record<Route, string> = { dashboard: "/", manage: "/manage", products: "/products", profile: "/profile" };
 
 function routeFor(pathname: string): Route {
   const path = pathname.replace(/\/+$/, "");
   if (path === "/manage") return "manage";
+  if (path === "/profile") return "profile";
   if (path === "/products" || path.startsWith("/products/")) return "products";
   return "dashboard";
 }
