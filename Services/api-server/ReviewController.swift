@@ -64,7 +64,7 @@ struct ReviewController<Publisher: ReviewPublisher, Repository: ResultsRepositor
                 throw APIError(.badRequest, "invalid_idempotency_key", "The Idempotency-Key must be 1–\(ReviewID.maxKeyLength) printable ASCII characters.")
             }
             // Per author where there is one: two users choosing the same key post two reviews.
-            id = ReviewID.derived(fromKey: context.user.map { "user:\($0.id)\u{0}\(key)" } ?? key)
+            id = ReviewID.derived(fromKey: key, author: context.user.map { "\($0.id)" })
         }
         let review = ReviewMessage(
             id: id, reviewText: submission.reviewText, overall: submission.overall,
