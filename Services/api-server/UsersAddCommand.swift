@@ -14,24 +14,18 @@ struct UsersAddCommand: AsyncParsableCommand {
     var admin = false
     @Option(help: "Name shown in the dashboard; defaults to the username.")
     var displayName: String?
-    @Flag(help: "Read the password from the first line of standard input (required; at least 10 characters).")
-    var passwordStdin = false
-    @Option(help: "bcrypt cost, 12–16 [env: BCRYPT_COST].")
-    var bcryptCost = EnvironmentDefault.int("BCRYPT_COST", 12)
+    @OptionGroup var password: PasswordInput
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard User.isValidUsername(name) else { throw ValidationError("a username has 3–32 characters: letters, digits, '.', '_' or '-', starting with a letter or digit") }
-        guard passwordStdin else { throw ValidationError("pass the password on standard input with --password-stdin") }
-        guard (12...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be 12–16") }
     }
 
     func run() async throws {
-        let password = try PasswordInput.read()
+        let hash = try await password.readHash()
         let client = try MongoClient(uri: database.mongoURI, appName: "api-server-users")
         defer { client.shutdown() }
         let store = UserStore(database: client.database(database.mongoDB))
-        let hash = try await PasswordHasher(cost: UInt8(bcryptCost)).hash(password)
         let user = User(username: name, displayName: displayName, role: admin ? .admin : .user, passwordHash: hash)
         do {
             try await store.create(user)
