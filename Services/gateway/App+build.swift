@@ -69,6 +69,16 @@ func buildApplication(
             interval: configuration.healthInterval, timeout: configuration.healthTimeout, logger: logger
         )
     )
+    if let metricsPort = configuration.metricsPort {
+        let metricsRouter = Router()
+        OperationalRoutes.addMetrics(to: metricsRouter, registry: registry)
+        metricsRouter.get("/health") { _, _ in "ok" }
+        app.addServices(Application(
+            router: metricsRouter,
+            configuration: .init(address: .hostname(configuration.host, port: metricsPort), serverName: serverName),
+            logger: logger
+        ))
+    }
     if let target = configuration.upstreamDiscovery {
         // Added last, so it stops first and no upstream joins while the health checker winds down.
         app.addServices(UpstreamDiscovery(target: target, interval: configuration.discoveryInterval, pool: pool, logger: logger))
@@ -108,9 +118,9 @@ func buildRouter(
         ))
     }
     router.middlewares.add(DashboardFilesMiddleware(directory: configuration.staticDirectory, logger: logger))
-    OperationalRoutes.add(to: router, registry: registry) {
+    OperationalRoutes.add(to: router, registry: registry, readiness: {
         pool.healthyCount > 0 ? nil : "no upstream is healthy"
-    }
+    }, metrics: configuration.metricsPort == nil)
     APIProxy(
         pool: pool, client: client, metrics: metrics, upstreamTimeout: configuration.upstreamTimeout,
         maxBodyBytes: configuration.maxBodyBytes, trustForwardedFor: configuration.trustForwardedFor,

@@ -22,6 +22,8 @@ struct GatewayCommand: AsyncParsableCommand {
     var host = EnvironmentDefault.string("HOST", "127.0.0.1")
     @Option(help: "Port to listen on [env: PORT].")
     var port = EnvironmentDefault.int("PORT", 8080)
+    @Option(help: "Port of its own for /metrics, which the public port does not serve; 0 serves it on --port [env: METRICS_PORT].")
+    var metricsPort = EnvironmentDefault.int("METRICS_PORT", 9466)
     @Option(help: "Folder with the dashboard build [env: STATIC_DIR].")
     var staticDir = EnvironmentDefault.string("STATIC_DIR", "Services/dashboard/dist")
     @Option(name: .customLong("upstream"), help: "An api-server base URL; repeat for several [env: UPSTREAMS, comma-separated].")
@@ -87,6 +89,9 @@ struct GatewayCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
+        guard metricsPort == 0 || ((1...65535).contains(metricsPort) && metricsPort != port) else {
+            throw ValidationError("--metrics-port must be 0 or 1–65535 and not --port")
+        }
         guard BalancingStrategy(rawValue: balance) != nil else { throw ValidationError("--balance must be round-robin or least-connections") }
         if !upstreamDNS.isEmpty {
             guard UpstreamDiscovery.Target(upstreamDNS) != nil else { throw ValidationError("--upstream-dns \(upstreamDNS) is not name:port") }
@@ -115,7 +120,7 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         let registry = try log.bootstrap()
         let configuration = GatewayConfiguration(
-            host: host, port: port, staticDirectory: staticDir,
+            host: host, port: port, metricsPort: metricsPort == 0 ? nil : metricsPort, staticDirectory: staticDir,
             upstreams: upstreams.compactMap(Upstream.init),
             upstreamDiscovery: UpstreamDiscovery.Target(upstreamDNS),
             discoveryInterval: .milliseconds(Int(upstreamDNSInterval * 1000)),

@@ -4,6 +4,9 @@ import Logging
 struct GatewayConfiguration: Sendable {
     var host = "127.0.0.1"
     var port = 8080
+    /// Port of its own for `/metrics` (Prometheus scrapes it inside the cluster), so the public port never serves the
+    /// services' internals; nil serves `/metrics` on `port` (tests).
+    var metricsPort: Int?
     /// Folder holding the dashboard build (`index.html`, assets and their precompressed `.gz` siblings).
     var staticDirectory = "Services/dashboard/dist"
     var upstreams: [Upstream] = [Upstream("http://127.0.0.1:3001")!]

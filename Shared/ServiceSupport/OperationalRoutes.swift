@@ -8,17 +8,24 @@ public enum OperationalRoutes {
     ///   - readiness: returns nil when ready, or the reason the service cannot take traffic yet.
     ///   - partReadiness: readiness of single parts, served at `/ready/<name>` (the api-server's `reads`: a service
     ///     can be ready for some traffic and not for all).
+    ///   - metrics: whether `/metrics` is served here too.
     public static func add<Context: RequestContext>(
         to router: Router<Context>,
         registry: PrometheusCollectorRegistry,
         readiness: @escaping @Sendable () async -> String?,
-        partReadiness: [String: @Sendable () async -> String?] = [:]
+        partReadiness: [String: @Sendable () async -> String?] = [:],
+        metrics: Bool = true
     ) {
         router.get("/health") { _, _ in "ok" }
         router.get("/ready") { _, _ -> Response in try await answer(readiness) }
         for (name, check) in partReadiness {
             router.get("/ready/\(name)") { _, _ -> Response in try await answer(check) }
         }
+        if metrics { addMetrics(to: router, registry: registry) }
+    }
+
+    /// `/metrics` alone: for a service that serves it on a port of its own (the gateway, whose main port is public).
+    public static func addMetrics<Context: RequestContext>(to router: Router<Context>, registry: PrometheusCollectorRegistry) {
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok,

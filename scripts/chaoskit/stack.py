@@ -34,6 +34,7 @@ class Settings:
     api_ports: tuple = (23001, 23002)
     processor_port: int = 29464
     gateway_port: int = 28080
+    gateway_metrics_port: int = 28466
     database: str = "chaos"
     topic: str = "chaos-reviews"
     partitions: int = 6
@@ -230,6 +231,7 @@ class Stack:
                                  ready=lambda: http_status(f"{s.processor_url}/ready") == 200, port=s.processor_port)
         self.gateway = Process(self, "gateway", [binary("gateway")], env={
             "PORT": str(s.gateway_port),
+            "METRICS_PORT": str(s.gateway_metrics_port),
             "UPSTREAMS": ",".join(f"http://127.0.0.1:{port}" for port in s.api_ports),
             "STATIC_DIR": str(s.root / "Services" / "dashboard" / "dist"),
             # The load is 50/s from one address, far below the limit; the fuzzer sends thousands of requests from
