@@ -6,7 +6,8 @@ import ServiceSupport
 /// Admin-only server-side simulations, which replace the management page's browser loop.
 ///
 /// - `POST /api/v1/simulate {count}` (1–5000) → 202 with the job; 409 while one runs; 503 without the dataset file.
-/// - `GET /api/v1/simulate` → the newest job and its progress; 404 when none ever ran.
+/// - `GET /api/v1/simulate` → the newest job and its progress; 204 when none ever ran (the management page asks on
+///   every visit, and a 404 would be logged as an error in the browser's console).
 /// Anonymous callers get 401, users 403.
 struct SimulationController: Sendable {
     let runner: SimulationRunner
@@ -28,7 +29,7 @@ struct SimulationController: Sendable {
         }
         router.get("/api/v1/simulate") { _, context -> Response in
             _ = try context.requireAdmin()
-            guard let job = try await runner.latest() else { throw APIError(.notFound, "no_simulation", "No simulation has run yet.") }
+            guard let job = try await runner.latest() else { return Response(status: .noContent) }
             return try AccountController.json(job, status: .ok)
         }
     }

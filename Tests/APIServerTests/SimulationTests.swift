@@ -66,7 +66,7 @@ struct SimulationTests {
         let started = ContinuousClock.now
         try await app.test(.router) { client in
             let token = try await client.login("root", "correct horse battery").token
-            #expect(try await client.execute(uri: "/api/v1/simulate", method: .get, headers: bearer(token)).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/simulate", method: .get, headers: bearer(token)).status == .noContent)
             let response = try await client.postJSON("/api/v1/simulate", #"{"count": 150}"#, headers: bearer(token))
             #expect(response.status == .accepted)
             #expect(json(response)["state"] as? String == "running")

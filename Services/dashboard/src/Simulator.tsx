@@ -19,10 +19,9 @@ export function Simulator({ active }: { active: boolean }) {
 
   const refresh = useCallback(async () => {
     try {
-      setJob(await api.simulation());
+      setJob((await api.simulation()) ?? null);
     } catch (err) {
-      // 404: no simulation has run yet.
-      if (!(err instanceof ApiError && err.status === 404)) setProblem(err instanceof Error ? err.message : String(err));
+      setProblem(err instanceof Error ? err.message : String(err));
     }
   }, []);
 

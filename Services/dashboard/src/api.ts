@@ -53,7 +53,8 @@ export const api = {
   logout: () => request<void>("/api/v1/logout", { method: "POST" }),
   recommendations: () => request<{ recommendations: Recommendation[] }>("/api/v1/me/recommendations"),
   myReviews: (limit: number, skip = 0) => request<OwnReviews>(`/api/v1/me/reviews?limit=${limit}&skip=${skip}`),
-  simulation: () => request<SimulationJob>("/api/v1/simulate"),
+  /** The newest simulation; undefined (204) when none ever ran. */
+  simulation: () => request<SimulationJob | undefined>("/api/v1/simulate"),
   simulate: (count: number) => postJSON<SimulationJob>("/api/v1/simulate", { count }),
 };
 
