@@ -15,7 +15,7 @@ struct APIServerConfiguration: Sendable {
     var ackTimeout: Duration = .seconds(5)
     /// How long the producer waits to fill a batch before sending; each POST waits at least this long.
     var lingerMilliseconds = 5
-    /// Largest accepted request body; DESIGN.md's 64 KiB.
+    /// Largest accepted request body; the contract's 64 KiB (docs/data-contracts.md).
     var maxBodyBytes = 64 * 1024
     /// Whether `POST /api/v1/register` creates accounts (else 403).
     var allowRegistration = false

@@ -1,4 +1,4 @@
-/// Names of the MongoDB collections the stream processor writes and the api-server reads (DESIGN.md, data contracts).
+/// Names of the MongoDB collections the stream processor writes and the api-server reads (docs/data-contracts.md).
 public enum ResultCollections {
     /// `{_id: word, count}`
     public static let wordCount = "wordcount"

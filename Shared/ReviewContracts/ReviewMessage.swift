@@ -1,6 +1,6 @@
 import Foundation
 
-/// A review as it travels on the `reviews` topic (the v1 contract in DESIGN.md).
+/// A review as it travels on the `reviews` topic (docs/data-contracts.md).
 public struct ReviewMessage: Codable, Sendable, Equatable {
     public var id: String
     public var reviewText: String

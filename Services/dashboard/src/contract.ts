@@ -1,4 +1,4 @@
-// Shapes of the api-server's HTTP contract (DESIGN.md, "Data contracts" → HTTP). Field names match the wire format.
+// Shapes of the api-server's HTTP contract (docs/data-contracts.md, HTTP). Field names match the wire format.
 
 export type Label = "pos" | "neg";
 
