@@ -46,12 +46,8 @@ struct APIServerCommand: AsyncParsableCommand {
     var dataset = EnvironmentDefault.string("DATASET", ".data/reviews.jsonl")
     @Option(help: "Reviews a second a simulation publishes at most [env: SIMULATION_RATE].")
     var simulationRate = EnvironmentDefault.int("SIMULATION_RATE", 100)
-    @Option(help: "Seconds an idle keep-alive connection stays open [env: IDLE_TIMEOUT].")
-    var idleTimeout = EnvironmentDefault.int("IDLE_TIMEOUT", 60)
-    @Option(help: "Open event streams (/api/v1/stream) allowed per client address; beyond it 429 [env: MAX_STREAMS_PER_CLIENT].")
-    var maxStreamsPerClient = EnvironmentDefault.int("MAX_STREAMS_PER_CLIENT", 8)
-    @Option(help: "Open event streams allowed in all; beyond it 429 [env: MAX_STREAMS].")
-    var maxStreams = EnvironmentDefault.int("MAX_STREAMS", 5000)
+    @OptionGroup(title: "Connections")
+    var connections: ConnectionLimitOptions
     @OptionGroup(title: "Kafka security")
     var kafkaSecurity: KafkaSecurityOptions
     @OptionGroup(title: "Logging")
@@ -68,8 +64,6 @@ struct APIServerCommand: AsyncParsableCommand {
         guard sessionTTLHours > 0, sessionTTLHours <= 168 else { throw ValidationError("--session-ttl-hours must be more than 0 and at most 168") }
         guard (12...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be 12–16") }
         guard (1...10_000).contains(simulationRate) else { throw ValidationError("--simulation-rate must be 1–10000") }
-        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
-        guard maxStreamsPerClient > 0, maxStreams > 0 else { throw ValidationError("--max-streams-per-client and --max-streams must be positive") }
     }
 
     static func flag(_ value: String) -> Bool? {
@@ -92,7 +86,7 @@ struct APIServerCommand: AsyncParsableCommand {
             corsOrigins: corsOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             sessionLifetime: sessionTTLHours * 3600, bcryptCost: UInt8(bcryptCost), trustForwardedFor: Self.flag(trustForwardedFor) ?? true,
             datasetPath: dataset, simulationRate: simulationRate,
-            idleTimeoutSeconds: idleTimeout, maxStreamsPerClient: maxStreamsPerClient, maxStreams: maxStreams
+            idleTimeoutSeconds: connections.idleTimeout, maxStreamsPerClient: connections.maxStreamsPerClient, maxStreams: connections.maxStreams
         )
         let app = try await buildApplication(configuration, registry: registry)
         try await app.runService(shutdownGrace: ShutdownGrace.fromEnvironment)

@@ -70,12 +70,8 @@ struct GatewayCommand: AsyncParsableCommand {
         help: "Answer cache hits before the router, in the connection's pipeline [env: CACHE_FAST_PATH=false turns it off]."
     )
     var cacheFastPath = EnvironmentDefault.string("CACHE_FAST_PATH", "true") != "false"
-    @Option(help: "Seconds an idle keep-alive connection stays open [env: IDLE_TIMEOUT].")
-    var idleTimeout = EnvironmentDefault.int("IDLE_TIMEOUT", 60)
-    @Option(help: "Open event streams allowed per client address; beyond it 429 [env: MAX_STREAMS_PER_CLIENT].")
-    var maxStreamsPerClient = EnvironmentDefault.int("MAX_STREAMS_PER_CLIENT", 8)
-    @Option(help: "Open event streams allowed in all; beyond it 429 [env: MAX_STREAMS].")
-    var maxStreams = EnvironmentDefault.int("MAX_STREAMS", 5000)
+    @OptionGroup(title: "Connections")
+    var connections: ConnectionLimitOptions
     @Option(help: "Query parameters that distinguish cached GETs, comma-separated; others are ignored by the cache [env: CACHE_QUERY_PARAMS].")
     var cacheQueryParams = EnvironmentDefault.string("CACHE_QUERY_PARAMS", "limit")
     @OptionGroup(title: "Logging")
@@ -106,8 +102,6 @@ struct GatewayCommand: AsyncParsableCommand {
         guard maxBodyBytes >= 0 else { throw ValidationError("--max-body-bytes must not be negative") }
         guard rateLimit >= 0, burst >= 1 || rateLimit == 0 else { throw ValidationError("--rate-limit must be ≥ 0 and --burst ≥ 1") }
         guard cacheTTLMs >= 0 else { throw ValidationError("--cache-ttl-ms must not be negative") }
-        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
-        guard maxStreamsPerClient > 0, maxStreams > 0 else { throw ValidationError("--max-streams-per-client and --max-streams must be positive") }
         for prefix in cachePathList where !prefix.hasPrefix("/") {
             throw ValidationError("--cache-paths: \(prefix) is not a path (it must start with /)")
         }
@@ -138,9 +132,9 @@ struct GatewayCommand: AsyncParsableCommand {
             cachePaths: cachePathList,
             cacheFastPath: cacheFastPath,
             logLevel: log.level,
-            idleTimeoutSeconds: idleTimeout,
-            maxStreamsPerClient: maxStreamsPerClient,
-            maxStreams: maxStreams,
+            idleTimeoutSeconds: connections.idleTimeout,
+            maxStreamsPerClient: connections.maxStreamsPerClient,
+            maxStreams: connections.maxStreams,
             cacheQueryParameters: Set(cacheQueryParams.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         )
         try await buildApplication(configuration, registry: registry).runService(shutdownGrace: ShutdownGrace.fromEnvironment)
