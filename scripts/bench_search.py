@@ -1,12 +1,13 @@
 """Search latency benchmark: GET /api/v1/search against a running api-server, at the dataset's size and at N×.
 
-Usage: bench_search.py --api URL [--mongo-uri URI --db NAME --seed-scale N] [--requests 2000] [--concurrency 4]
+Usage: bench_search.py --api URL [--mongo-uri URI --db NAME --seed-scale N --trainer PATH] [--requests 2000] [--concurrency 4]
 
 With --seed-scale N the database NAME is first filled the way the stream processor fills it: every product of
 .data/products.jsonl N times (copies under the ids "ID~k", same names and categories) with its keyword array, and the
 reviews of .data/reviews.jsonl as processed reviews of their products (copies get the same reviews), so the search
 index holds N × 1,179 products and the review matches N × 22,641 reviews to look through. Queries are drawn (fixed
-seed) from the catalog's category words and frequent review words, one to three words each. Prints one table row:
+seed) from the catalog's category words and frequent review words, one to three words each. After seeding,
+`trainer similar` builds the search index (and the similar set) from that database, as it does on a running stack. Prints one table row:
 products in the database, requests, p50, p90, p99 and max latency in milliseconds, and requests per second.
 """
 import argparse
@@ -15,6 +16,7 @@ import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -33,7 +35,7 @@ def words(text):
     return [w for w in re.findall(r"[\w']+", text.lower()) if w not in STOP]
 
 
-def seed(uri, name, scale):
+def seed(uri, name, scale, trainer):
     import pymongo
     client = pymongo.MongoClient(uri)
     client.drop_database(name)
@@ -64,6 +66,9 @@ def seed(uri, name, scale):
         db.sentiment.insert_many(sentiment[start:start + 5000], ordered=False)
     db.sentiment.create_index([("itemId", 1), ("seq", -1)], name="itemId_seq")
     print(f"seeded {name}: {len(products)} products, {len(sentiment)} reviews", file=sys.stderr)
+    started = time.perf_counter()
+    subprocess.run([trainer, "similar", "--mongo-uri", uri, "--mongo-db", name, "--quiet"], check=True, stdout=sys.stderr)
+    print(f"trainer similar built the index in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return len(products), catalog, reviews
 
 
@@ -80,6 +85,8 @@ def main():
     parser.add_argument("--mongo-uri", default=os.environ.get("MONGO_URI"))
     parser.add_argument("--db", default="bench_search")
     parser.add_argument("--seed-scale", type=int, default=0, help="fill --db with the catalog N times first (0: use it as it is)")
+    parser.add_argument("--trainer", default=os.path.join(ROOT, ".build", "release", "trainer"),
+                        help="trainer binary that builds the search index after seeding")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--limit", type=int, default=10)
@@ -89,7 +96,7 @@ def main():
     reviews = [json.loads(line) for line in open(os.path.join(ROOT, ".data", "reviews.jsonl"), encoding="utf-8")]
     products = None
     if args.seed_scale:
-        products, catalog, reviews = seed(args.mongo_uri, args.db, args.seed_scale)
+        products, catalog, reviews = seed(args.mongo_uri, args.db, args.seed_scale, args.trainer)
     rng = random.Random(7)
     qs = queries(catalog, reviews, args.requests, rng)
     base = args.api.rstrip("/") + "/api/v1/search?limit=%d&q=" % args.limit

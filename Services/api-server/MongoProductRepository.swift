@@ -55,25 +55,17 @@ struct MongoProductRepository: ProductRepository {
             .compactMap(Self.review(from:))
     }
 
-    func sampleReviews(productID: String, limit: Int) async throws -> [ProductReviewEntry] {
-        try await database.collection(ResultCollections.sentiment).find(["itemId": .string(productID)], limit: limit)
+    func searchTerms(_ words: [String]) async throws -> [SearchTerm] {
+        try await database.collection(ProductCollections.searchTerms).find(
+            ["_id": ["$in": .array(words.map { .string($0) })]], as: SearchTerm.self
+        )
+    }
+
+    func reviews(ids: [String]) async throws -> [ProductReviewEntry] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.collection(ResultCollections.sentiment)
+            .find(["_id": ["$in": .array(ids.map { .string($0) })]])
             .compactMap(Self.review(from:))
-    }
-
-    func products(matchingAny words: [String], limit: Int) async throws -> [Product] {
-        // The most reviewed first, so a word shared by more products than `limit` keeps its best known ones.
-        try await collection.find(
-            [Field.keywords.rawValue: ["$in": .array(words.map { .string($0) })]], sort: [Field.reviews.rawValue: -1, "_id": 1],
-            limit: limit, as: Product.self
-        )
-    }
-
-    func similar(usingAny words: [String], limit: Int) async throws -> [SimilarProductTerms] {
-        typealias Field = SimilarProducts.CodingKeys
-        return try await database.collection(ProductCollections.similar).find(
-            [Field.terms.rawValue: ["$in": .array(words.map { .string($0) })]], limit: limit,
-            projection: [Field.similar.rawValue: 0], as: SimilarProductTerms.self
-        )
     }
 
     /// Everything but the search keywords, for reads of many products.

@@ -51,51 +51,19 @@ struct ProductController<Repository: ProductRepository>: Sendable {
             let parameters = request.uri.queryParameters
             let limit = try Self.integer(parameters.get("limit"), name: "limit", default: 10, range: 1...50)
             let words = try Self.words(parameters.get("q"))
-            // Both lookups go through a multikey index; a word in half the catalog (a division) is capped at
-            // `candidates` products, so a query costs a bounded read however broad its words are.
-            async let byCatalog = repository.products(matchingAny: words, limit: Self.candidates)
-            async let byReviews = repository.similar(usingAny: words, limit: Self.candidates)
-            let catalogMatches = try await byCatalog
-            let usage = Dictionary(try await byReviews.map { ($0.id, $0.reviewsUsing(words)) }, uniquingKeysWith: max)
-            let found = Set(catalogMatches.map(\.id))
-            let reviewMatches = try await repository.products(ids: usage.keys.filter { !found.contains($0) }.sorted())
-            let ranked = Self.rank(catalogMatches + reviewMatches, words: words, reviewsUsing: usage).prefix(limit)
-            // Reviews that use the words: of a bounded read of the best match's reviews, those whose words hold a
-            // query word, newest first. The local database has no text index; a regular expression
-            // over every review of a product took a quarter of a second, and a sorted read ~80 ms.
-            var reviews: [ProductReviewEntry] = []
-            let tokenizer = Tokenizer()
-            for product in ranked.prefix(1) {
-                let sample = try await repository.sampleReviews(productID: product.id, limit: Self.reviewsScanned)
-                reviews += sample.filter { !Set(tokenizer.tokens(in: $0.review)).isDisjoint(with: words) }
-                    .sorted { $0.seq > $1.seq }.prefix(limit - reviews.count)
-            }
-            return SearchResults(query: words, products: ranked.map { ProductView($0) }, reviews: reviews)
+            // One document per query word from the search index (by `_id`), then the page of products and the
+            // reviews it names, each by `_id`: three small reads however common the words are.
+            let ranking = SearchRanking(terms: try await repository.searchTerms(words))
+            let ids = Array(ranking.products.prefix(limit))
+            let reviewIDs = Array(ranking.reviews.prefix(limit))
+            async let found = repository.products(ids: ids)
+            async let usedBy = repository.reviews(ids: reviewIDs)
+            let products = Dictionary(try await found.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let reviews = Dictionary(try await usedBy.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            return SearchResults(
+                query: words, products: ids.compactMap { products[$0] }.map { ProductView($0) }, reviews: reviewIDs.compactMap { reviews[$0] }
+            )
         }
-    }
-
-    /// Products read per lookup of a search: the local database pays ~0.3 ms per document read, so a broad word (a
-    /// division names half the catalog) is ranked among its first matches rather than all of them.
-    static var candidates: Int { 40 }
-    /// Reviews of the best match read to find some that use the words.
-    static var reviewsScanned: Int { 40 }
-
-    /// Name and category matches first (more of the words first, a word in the name before one in a category
-    /// only), then by how many of the product's reviews use the words (`reviewsUsing`), then the most reviewed.
-    static func rank(_ products: [Product], words: [String], reviewsUsing: [String: Int] = [:]) -> [Product] {
-        let tokenizer = Tokenizer()
-        func key(_ product: Product) -> (matched: Int, inName: Int, usedBy: Int) {
-            let keywords = Set(product.keywords)
-            let nameWords = Set(tokenizer.tokens(in: product.name ?? ""))
-            return (words.filter(keywords.contains).count, words.filter(nameWords.contains).count, reviewsUsing[product.id] ?? 0)
-        }
-        return products.map { ($0, key($0)) }.sorted { a, b in
-            if a.1.matched != b.1.matched { return a.1.matched > b.1.matched }
-            if a.1.inName != b.1.inName { return a.1.inName > b.1.inName }
-            if a.1.usedBy != b.1.usedBy { return a.1.usedBy > b.1.usedBy }
-            if a.0.reviews != b.0.reviews { return a.0.reviews > b.0.reviews }
-            return a.0.id < b.0.id
-        }.map(\.0)
     }
 
     /// The query's searchable words, as the word count splits text (case and punctuation do not matter).

@@ -14,11 +14,8 @@ protocol ProductRepository: Sendable {
     func similar(id: String) async throws -> SimilarProducts?
     /// The product's reviews with a sequence number below `before` (all when nil), newest first.
     func reviews(productID: String, before: Int?, limit: Int) async throws -> [ProductReviewEntry]
-    /// Up to `limit` of the product's reviews in no particular order: a bounded read that needs no sort (the local
-    /// database sorts every review of a product to answer a sorted query, ~80 ms for a popular one).
-    func sampleReviews(productID: String, limit: Int) async throws -> [ProductReviewEntry]
-    /// Products whose name or categories hold any of `words`, the most reviewed first.
-    func products(matchingAny words: [String], limit: Int) async throws -> [Product]
-    /// Similar-product documents whose review terms hold any of `words` (their terms and counts only).
-    func similar(usingAny words: [String], limit: Int) async throws -> [SimilarProductTerms]
+    /// The search index's documents of `words` (words the index does not hold are left out).
+    func searchTerms(_ words: [String]) async throws -> [SearchTerm]
+    /// Processed reviews by id, in no particular order; unknown ids are left out.
+    func reviews(ids: [String]) async throws -> [ProductReviewEntry]
 }

@@ -48,9 +48,12 @@ struct CatalogStore: Sendable {
             guard !fresh.nextOffsets.isEmpty else { return outcome }
             let products = fresh.newestPerProduct
             if !products.isEmpty {
-                try await database.collection(ProductCollections.products).bulkWrite(
-                    products.map { Self.upsert($0, at: now) }, ordered: false, session: session
+                let catalog = database.collection(ProductCollections.products)
+                let before = try await catalog.find(
+                    ["_id": ["$in": .array(products.map { .string($0.id) })]], projection: Self.indexedFields, session: session, as: Product.self
                 )
+                try await catalog.bulkWrite(products.map { Self.upsert($0, at: now) }, ordered: false, session: session)
+                try await CatalogSearchTerms.write(products, before: before, in: database, session: session)
             }
             try await database.collection(ResultCollections.offsets).bulkWrite(
                 fresh.nextOffsets.map { partition, next in
@@ -71,6 +74,9 @@ struct CatalogStore: Sendable {
             return outcome
         }
     }
+
+    /// What the search index needs of a product's stored entry: the words that named it and its review count.
+    static let indexedFields: BSONDocument = [Product.CodingKeys.keywords.rawValue: 1, Product.CodingKeys.reviews.rawValue: 1]
 
     /// The catalog's part of a product: set from the message (the newest message is the whole catalog entry, so a
     /// category it no longer names is removed); the review figures are left as they are.

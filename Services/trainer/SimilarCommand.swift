@@ -13,7 +13,8 @@ struct SimilarCommand: AsyncParsableCommand {
         discussion: """
         Without --data the reviews are the processed ones in the database (MONGO_URI, MONGO_DB), and the result \
         replaces the `similar` collection at once: it is written to a collection of its own, which is then renamed \
-        over `similar`, so readers see the old set or the new one, never a mix. With --data FILE (JSON lines with \
+        over `similar`, so readers see the old set or the new one, never a mix; the search index (`search_terms`: \
+        each word's products and newest reviews) is rebuilt the same way. With --data FILE (JSON lines with \
         reviewText, summary and itemId or asin) nothing is written; --json prints one line per product. The \
         catalog's classes are never an input: --report uses them to judge the result.
         """
@@ -57,6 +58,8 @@ struct SimilarCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         var reviews: [ProductSimilarity.Review]
         var classes: [String: String] = [:]
+        var cataloged: [Product] = []
+        var reviewRefs: [(index: Int, entry: SearchTerm.ReviewEntry)] = []
         var client: MongoClient?
         defer { client?.shutdown() }
         if let data {
@@ -66,32 +69,36 @@ struct SimilarCommand: AsyncParsableCommand {
         } else {
             client = try MongoClient(uri: mongoURI, appName: "trainer")
             let database = client!.database(mongoDB)
-            reviews = try await database.collection(ResultCollections.sentiment)
-                .find(["itemId": ["$exists": true]], projection: ["itemId": 1, "review": 1])
-                .compactMap { document in
-                    guard let id = document["itemId"]?.stringValue, let text = document["review"]?.stringValue else { return nil }
-                    return ProductSimilarity.Review(productID: id, text: text)
-                }
-            if report {
-                for product in try await database.collection(ProductCollections.products).find([:], projection: ["class": 1], as: Product.self) {
-                    classes[product.id] = product.productClass
+            reviews = []
+            for document in try await database.collection(ResultCollections.sentiment)
+                .find(["itemId": ["$exists": true]], projection: ["itemId": 1, "review": 1, "seq": 1]) {
+                guard let id = document["itemId"]?.stringValue, let text = document["review"]?.stringValue else { continue }
+                reviews.append(ProductSimilarity.Review(productID: id, text: text))
+                if let reviewID = document["_id"]?.stringValue, let seq = document["seq"]?.intValue {
+                    reviewRefs.append((reviews.count - 1, SearchTerm.ReviewEntry(id: reviewID, seq: seq)))
                 }
             }
+            cataloged = try await database.collection(ProductCollections.products).find(
+                [:], projection: Self.catalogFields, as: Product.self
+            )
+            for product in cataloged { classes[product.id] = product.productClass }
         }
         if scale > 1 { (reviews, classes) = Self.scaled(reviews, classes: classes, by: scale, seed: seed) }
 
         let bar = ProgressBar(quiet: quiet || json)
         let results = ProductSimilarity(neighbours: neighbours, maxTerms: maxTerms).compute(reviews) { bar.update($0, $1) }
         bar.finish()
-        // The words search finds products by, stored with the neighbours (only where they are written).
-        let terms = data == nil ? ProductTerms().compute(reviews) : [:]
-
         if let client, data == nil {
+            let database = client.database(mongoDB), admin = client.database("admin")
+            // The search index is rebuilt on every run: the catalog's words need no reviews.
+            let index = Self.searchIndex(catalog: cataloged, reviews: reviews, reviewRefs: reviewRefs)
+            try await Self.replaceSearchIndex(index, in: database, admin: admin)
+            if !json { print("search index: wrote \(index.count) words to \(mongoDB).\(ProductCollections.searchTerms)") }
             if results.count < minProducts {
                 print("similar products: only \(results.count) products have reviews (need \(minProducts)); nothing written")
                 return
             }
-            try await Self.replace(results, terms: terms, in: client.database(mongoDB), admin: client.database("admin"))
+            try await Self.replace(results, in: database, admin: admin)
             if !json { print("similar products: wrote \(results.count) products to \(mongoDB).\(ProductCollections.similar)") }
         }
         if json {
@@ -114,28 +121,65 @@ struct SimilarCommand: AsyncParsableCommand {
 
     /// Writes the set to a collection of its own, then renames it over `similar` (dropping the old set in the same
     /// step), so a reader sees either the whole old set or the whole new one.
-    static func replace(_ results: [ProductSimilarity.Neighbours], terms: [String: [(word: String, reviews: Int)]],
-                        in database: MongoDatabase, admin: MongoDatabase) async throws {
-        let staging = database.collection(ProductCollections.similarStaging)
-        try await staging.drop()
+    static func replace(_ results: [ProductSimilarity.Neighbours], in database: MongoDatabase, admin: MongoDatabase) async throws {
         let now = Date(), encoder = BSONEncoder()
         let documents = try results.map { result in
-            let words = terms[result.productID] ?? []
-            return try encoder.encode(SimilarProducts(
-                id: result.productID, similar: result.similar.map { .init(id: $0.id, score: $0.score) }, computedAt: now,
-                terms: words.map(\.word), termReviews: words.map(\.reviews)
+            try encoder.encode(SimilarProducts(
+                id: result.productID, similar: result.similar.map { .init(id: $0.id, score: $0.score) }, computedAt: now
             ))
         }
-        // Indexed before the rename, which keeps a collection's indexes: readers never see the set without it.
-        try await staging.createIndexes([MongoIndex(keys: [SimilarProducts.CodingKeys.terms.rawValue: 1], name: "terms")])
+        try await swap(documents, into: ProductCollections.similar, through: ProductCollections.similarStaging, in: database, admin: admin)
+    }
+
+    /// Replaces the search index (``SearchTerm`` documents) in one rename, as ``replace`` does the similar set.
+    static func replaceSearchIndex(_ index: [SearchTerm], in database: MongoDatabase, admin: MongoDatabase) async throws {
+        let encoder = BSONEncoder()
+        try await swap(try index.map { try encoder.encode($0) }, into: ProductCollections.searchTerms,
+                       through: ProductCollections.searchTermsStaging, in: database, admin: admin)
+    }
+
+    /// Writes `documents` to `staging` (emptied first), then renames it over `target`, dropping the old one in the
+    /// same step.
+    static func swap(_ documents: [BSONDocument], into target: String, through staging: String,
+                     in database: MongoDatabase, admin: MongoDatabase) async throws {
+        let collection = database.collection(staging)
+        try await collection.drop()
         for start in stride(from: 0, to: documents.count, by: 1000) {
-            try await staging.insertMany(Array(documents[start..<min(start + 1000, documents.count)]), ordered: false)
+            try await collection.insertMany(Array(documents[start..<min(start + 1000, documents.count)]), ordered: false)
         }
+        if documents.isEmpty { _ = try await database.runCommand(["create": .string(staging)]) }
         _ = try await admin.runCommand([
-            "renameCollection": .string("\(database.name).\(ProductCollections.similarStaging)"),
-            "to": .string("\(database.name).\(ProductCollections.similar)"),
+            "renameCollection": .string("\(database.name).\(staging)"),
+            "to": .string("\(database.name).\(target)"),
             "dropTarget": true,
         ])
+    }
+
+    /// The product fields the index and the report read.
+    static let catalogFields: BSONDocument = [
+        Product.CodingKeys.name.rawValue: 1, Product.CodingKeys.keywords.rawValue: 1,
+        Product.CodingKeys.reviews.rawValue: 1, Product.CodingKeys.productClass.rawValue: 1,
+    ]
+
+    /// The search index: every catalog word with the products it names, every word a product's reviews use often
+    /// (``ProductTerms``) with the products whose reviews use it, and each word's newest reviews.
+    static func searchIndex(catalog: [Product], reviews: [ProductSimilarity.Review],
+                            reviewRefs: [(index: Int, entry: SearchTerm.ReviewEntry)]) -> [SearchTerm] {
+        let tokenizer = Tokenizer()
+        var builder = SearchIndexBuilder()
+        var reviewCounts: [String: Int] = [:]
+        for product in catalog {
+            reviewCounts[product.id] = product.reviews
+            builder.add(.init(id: product.id, nameWords: Set(tokenizer.tokens(in: product.name ?? "")),
+                              keywords: Set(product.keywords), reviews: product.reviews))
+        }
+        for (productID, usage) in ProductTerms(limit: 200, minReviews: 1).compute(reviews) {
+            builder.add(productID: productID, reviews: reviewCounts[productID] ?? 0, wordUsage: usage)
+        }
+        for (index, entry) in reviewRefs {
+            builder.add(review: entry, words: Set(tokenizer.tokens(in: reviews[index].text + "\n" + reviews[index].title)))
+        }
+        return builder.build()
     }
 
     /// Each product `times` times: the original, and copies `id~k` whose reviews are drawn with replacement from the

@@ -8,4 +8,9 @@ public enum ProductCollections {
     public static let similar = "similar"
     /// Where `trainer similar` writes a new set before it replaces ``similar`` in one rename.
     public static let similarStaging = "similar_next"
+    /// ``SearchTerm`` documents, one per word: the search index, rebuilt by `trainer similar` and kept current for
+    /// the catalog's words by the stream processor.
+    public static let searchTerms = "search_terms"
+    /// Where `trainer similar` writes a new index before it replaces ``searchTerms`` in one rename.
+    public static let searchTermsStaging = "search_terms_next"
 }

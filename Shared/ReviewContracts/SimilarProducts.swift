@@ -18,23 +18,16 @@ public struct SimilarProducts: Codable, Sendable, Equatable {
     public var similar: [Neighbour]
     /// When the set this document belongs to was computed.
     public var computedAt: Date
-    /// The words the product's reviews use most (as the word count splits them), for search: a multikey index
-    /// finds products by the words of their reviews without reading the reviews.
-    public var terms: [String]?
-    /// For each of ``terms``, how many of the product's reviews use it.
-    public var termReviews: [Int]?
 
     public enum CodingKeys: String, CodingKey {
         case id = "_id"
-        case similar, computedAt, terms, termReviews
+        case similar, computedAt
     }
 
-    public init(id: String, similar: [Neighbour], computedAt: Date, terms: [String]? = nil, termReviews: [Int]? = nil) {
+    public init(id: String, similar: [Neighbour], computedAt: Date) {
         self.id = id
         self.similar = similar
         self.computedAt = computedAt
-        self.terms = terms
-        self.termReviews = termReviews
     }
 
 }

@@ -53,16 +53,24 @@ struct ProductAPITests {
         try await products.insertOne(["_id": "bare", "reviews": 1, "ratingSum": 4.0, "ratings": ["4": 1]])
         let similar = SimilarProducts(id: "p3", similar: [.init(id: "p4", score: 0.9), .init(id: "p5", score: 0.4)], computedAt: Date())
         try await database.collection(ProductCollections.similar).insertOne(similar)
-        // The words of their reviews, as trainer similar stores them.
-        try await database.collection(ProductCollections.similar).insertOne(
-            SimilarProducts(id: "p7", similar: [], computedAt: Date(), terms: ["breezy", "soft"], termReviews: [4, 3]))
-        try await database.collection(ProductCollections.similar).insertOne(
-            SimilarProducts(id: "p8", similar: [], computedAt: Date(), terms: ["breezy"], termReviews: [2]))
         let reviews: [BSONDocument] = (1...7).map { seq in
             ["_id": .string("r\(seq)"), "itemId": "p3", "review": .string(seq == 2 ? "Lovely LINEN, breathes" : "Fits well \(seq)"),
              "expected": "pos", "result": "pos", "score": 5.0, "probability": 0.9, "seq": .int64(Int64(seq)), "processedAt": .date(Date())]
         }
         try await database.collection(ResultCollections.sentiment).insertMany(reviews)
+        // The search index as trainer similar builds it: the catalog's words, the words of p7's and p8's reviews
+        // (4 and 2 of them say "breezy"), and each word's newest reviews.
+        let tokenizer = Tokenizer()
+        var index = SearchIndexBuilder()
+        for product in Self.catalog() {
+            index.add(.init(id: product.id, nameWords: Set(tokenizer.tokens(in: product.name ?? "")), keywords: Set(product.keywords), reviews: product.reviews))
+        }
+        index.add(productID: "p7", reviews: 7, wordUsage: [("breezy", 4), ("soft", 3)])
+        index.add(productID: "p8", reviews: 8, wordUsage: [("breezy", 2)])
+        for review in reviews {
+            index.add(review: .init(id: review["_id"]!.stringValue!, seq: review["seq"]!.intValue!), words: Set(tokenizer.tokens(in: review["review"]!.stringValue!)))
+        }
+        for term in index.build() { try await database.collection(ProductCollections.searchTerms).insertOne(term) }
     }
 
     func json(_ response: TestResponse) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: response.body)) }
@@ -122,15 +130,15 @@ struct ProductAPITests {
             #expect((page2["reviews"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["r3", "r2", "r1"])
             #expect(page2["nextBefore"] is NSNull || page2["nextBefore"] == nil)
 
-            // Search: case and punctuation do not matter; a name match ranks above a class match; the matching
-            // review of a found product comes along.
+            // Search: case and punctuation do not matter; a name match ranks above a class match; reviews that
+            // use the words come along.
             let found = try #require(try await get(client, "/api/v1/search?q=LINEN!").body as? [String: Any])
             #expect((found["products"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["p5", "p6"])
             let both = try #require(try await get(client, "/api/v1/search?q=summer%20dresses&limit=5").body as? [String: Any])
             #expect((both["products"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["p4", "p3"])
             #expect((both["reviews"] as? [[String: Any]])?.isEmpty == true)
             let withReview = try #require(try await get(client, "/api/v1/search?q=linen%20dress%20summer%203").body as? [String: Any])
-            // The best match is p3 (three of the words); of its reviews, r3 uses "3" and r2 "linen", newest first.
+            // Of the reviews, r3 uses "3" and r2 "linen": one word each, so the newest first.
             #expect((withReview["reviews"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["r3", "r2"])
             // Words of the reviews find products too, and among equal name matches the products whose reviews use
             // the words more come first, ahead of more reviewed ones.

@@ -20,6 +20,11 @@ struct CatalogTests {
         return Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
     }
 
+    func searchTerms(_ harness: ProcessorHarness) async throws -> [String: SearchTerm] {
+        let stored = try await harness.results().collection(ProductCollections.searchTerms).find(as: SearchTerm.self)
+        return Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
+    }
+
     /// Polls until `condition` holds for the stored products, or 60 s pass.
     func waitForProducts(_ harness: ProcessorHarness, _ condition: ([String: Product]) -> Bool) async throws -> [String: Product] {
         let deadline = ContinuousClock.now + .seconds(60)
@@ -66,6 +71,13 @@ struct CatalogTests {
         #expect(stored["900"]?.name == "Dresses #900" && stored["900"]?.reviews == 1 && stored["900"]?.ratingHistogram["5"] == 1)
         #expect(stored["3"]?.name == "Knits #3" && stored["3"]?.productClass == "Knits" && stored["3"]?.keywords.contains("knits") == true)
         #expect(stored["7"]?.department == nil && stored["7"]?.productClass == nil, "the newer entry no longer names these")
+        // The search index names each product under its catalog words at once, name words marked.
+        var terms = try await searchTerms(harness)
+        #expect(terms["knits"]?.products.map(\.id).sorted() == (0..<40).filter { $0 != 7 }.map(String.init).sorted())
+        #expect(terms["knits"]?.products.allSatisfy { $0.inCatalog && $0.inName } == true)
+        #expect(terms["gauge"]?.products == [SearchTerm.ProductEntry(id: "7", inName: true, inCatalog: true)])
+        #expect(terms["dresses"]?.products == [SearchTerm.ProductEntry(id: "900", inName: true, inCatalog: true, reviews: 1)])
+        #expect(terms["tops"]?.products.first?.inName == false, "a department word is a catalog match, not a name match")
 
         // Killed and restarted: the stored offsets say the catalog is read, so nothing is written again.
         let written = stored.mapValues(\.catalogedAt)
@@ -73,6 +85,14 @@ struct CatalogTests {
         try harness.start(0)
         try await Task.sleep(for: .seconds(6))
         #expect(try await products(harness).mapValues(\.catalogedAt) == written)
+
+        // Renamed: the words that no longer name it lose it, the new ones gain it.
+        try await send([("3", ProductMessage(id: "3", name: "Linen shirt #3", division: "General").encoded())], to: harness.productsTopic)
+        _ = try await waitForProducts(harness) { $0["3"]?.name == "Linen shirt #3" }
+        terms = try await searchTerms(harness)
+        #expect(terms["knits"]?.products.contains { $0.id == "3" } == false)
+        #expect(terms["linen"]?.products.map(\.id) == ["3"] && terms["shirt"]?.products.map(\.id) == ["3"])
+        #expect(terms["general"]?.products.count == 40, "still in its division, as the 39 others")
 
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(bootstrapServers: [ProcessorHarness.kafkaBrokers], groupID: ProcessorHarness.unique("dlq")),

@@ -70,16 +70,27 @@ struct SimilarCommandTests {
         }
         // A stale set, with a product that no longer has reviews: the swap must leave none of it.
         try await database.collection(ProductCollections.similar).insertOne(SimilarProducts(id: "gone", similar: [], computedAt: Date()))
+        try await database.collection(ProductCollections.searchTerms).insertOne(SearchTerm(id: "gone", products: [.init(id: "gone", inCatalog: true)]))
+        try await database.collection(ProductCollections.products).insertOne(
+            Product(id: "20", name: "Sweaters #20", productClass: "Sweaters", keywords: ["sweaters", "20"], reviews: 2))
         let result = try TrainerProcess.run(["similar", "--mongo-uri", uri, "--mongo-db", name, "--neighbours", "1", "--min-products", "2", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         let stored = try await database.collection(ProductCollections.similar).find(as: SimilarProducts.self)
         #expect(Set(stored.map(\.id)) == Set(Self.twins.keys))
         for document in stored { #expect(document.similar.map(\.id) == [Self.twins[document.id]!]) }
-        // Each product's review words, with how many of its reviews use them, for search.
-        let wool = try #require(stored.first { $0.id == "20" })
-        // Its two reviews share "cosy", "winter" and "wool"; words of one review only are left out.
-        #expect(wool.terms == ["cosy", "winter", "wool"] && wool.termReviews == [2, 2, 2], "\(wool.terms ?? []) \(wool.termReviews ?? [])")
         #expect(try await database.listCollectionNames().contains(ProductCollections.similarStaging) == false)
+
+        // The search index, rebuilt in the same run: each word with the products whose reviews use it (how many
+        // reviews) or whose catalog entry names it, and its newest reviews.
+        let index = Dictionary(uniqueKeysWithValues: try await database.collection(ProductCollections.searchTerms)
+            .find(as: SearchTerm.self).map { ($0.id, $0) })
+        // Both reviews of 20 and of 21 say "wool"; 20 is cataloged with 2 reviews, so it ranks first.
+        #expect(index["wool"]?.products == [.init(id: "20", reviewsUsing: 2, reviews: 2), .init(id: "21", reviewsUsing: 2)])
+        #expect(index["wool"]?.reviews.map(\.id) == ["r8", "r7", "r6", "r5"], "newest first")
+        #expect(index["itchy"]?.products == [.init(id: "21", reviewsUsing: 1)] && index["itchy"]?.reviews.map(\.id) == ["r7"])
+        #expect(index["sweaters"]?.products == [.init(id: "20", inName: true, inCatalog: true, reviews: 2)], "a catalog word")
+        #expect(index["gone"] == nil && index.count > 20)
+        #expect(try await database.listCollectionNames().contains(ProductCollections.searchTermsStaging) == false)
 
         // Too few products: nothing is replaced.
         let tooFew = try TrainerProcess.run(["similar", "--mongo-uri", uri, "--mongo-db", name, "--min-products", "50", "--quiet"])
