@@ -1,4 +1,6 @@
-# Helpers shared by scripts/cluster-up, scripts/cluster-down and scripts/create-secrets. Sourced, not run.
+# Helpers shared by the cluster scripts (scripts/cluster/up, down, create-secrets). Sourced, not run.
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # ROOT is for the scripts that source this file
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NAMESPACE="${NAMESPACE:-review-stream}"
 

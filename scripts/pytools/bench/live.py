@@ -20,7 +20,7 @@ import urllib.parse
 import urllib.request
 import zlib
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+from .. import ROOT
 
 
 class StreamWatcher(threading.Thread):
@@ -69,7 +69,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--data", default=os.path.join(ROOT, "Tests", "Fixtures", "reviews-sample.jsonl"))
     args = parser.parse_args()
-    reviews = [json.loads(line) for line in open(args.data, encoding="utf-8")]
+    with open(args.data, encoding="utf-8") as lines:
+        reviews = [json.loads(line) for line in lines]
 
     posted, seen = {}, {}
     lock = threading.Lock()
@@ -133,7 +134,6 @@ def main():
                 time.sleep(delay)
             pool.submit(post_at, sent, time.monotonic())
             sent += 1
-    elapsed = time.monotonic() - started
     # Wait for the last predictions (at most 30 s); the bandwidth window covers the posting and this tail.
     tail_deadline = time.monotonic() + 30
     while time.monotonic() < tail_deadline:

@@ -1,6 +1,6 @@
 """Sentiment-model benchmark: scikit-learn against our trainer on the same stratified 80/20 split, in one run.
 
-Usage: bench_model.py TRAINER_BINARY [--data .data/reviews.jsonl] [--work .data/bench] [--markdown]
+Usage: python -m pytools.bench.model TRAINER_BINARY [--data .data/reviews.jsonl] [--work .data/bench] [--markdown]
 
 Prints one table: accuracy, AUC, negative-class F1, training wall time and prediction throughput for
   - the majority class,

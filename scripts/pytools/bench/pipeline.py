@@ -3,10 +3,9 @@ scikit-learn, same model type, same batch size, same transactional writes), in t
 stack. Prints one table (Markdown) and writes it to --out."""
 import argparse
 import json
-import statistics
 import os
-import re
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -17,10 +16,8 @@ from collections import Counter
 import joblib
 from pymongo import MongoClient
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-sys.path.insert(0, HERE)
-from reference_pipeline import tokens  # noqa: E402
+from .. import ROOT
+from .reference_pipeline import tokens
 
 
 def load(path, limit):
@@ -82,12 +79,13 @@ def produce(brokers, topic, reviews, partitions):
 
 def metric(url, name):
     text = urllib.request.urlopen(url, timeout=5).read().decode()
-    values = [float(line.split()[-1]) for line in text.splitlines() if line.startswith(name + " ") or line.startswith(name + "{")]
+    values = [float(line.split()[-1]) for line in text.splitlines() if line.startswith((name + " ", name + "{"))]
     return values[0] if values else None
 
 
 def run_ours(binary, env, expect, mongo_uri, db, port):
-    process = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=open(f"/tmp/bench-{db}.log", "w"))
+    with open(f"/tmp/bench-{db}.log", "w") as log:
+        process = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=log)
     totals = MongoClient(mongo_uri)[db].totals
     try:
         started = None
@@ -161,7 +159,7 @@ def main():
                MODEL_PATH=ours_model, PORT=str(port), BATCH_SIZE=str(args.batch_size), LOG_LEVEL="warning")
     ours = run_ours(os.path.join(args.bin, "stream-processor"), env, args.reviews, mongo_uri, f"bench_swift_{run}", port)
     ref = json.loads(subprocess.run(
-        [sys.executable, os.path.join(HERE, "reference_pipeline.py"), "--brokers", brokers, "--topic", topic,
+        [sys.executable, "-m", "pytools.bench.reference_pipeline", "--brokers", brokers, "--topic", topic,
          "--group", f"py-{run}", "--mongo-uri", mongo_uri, "--db", f"bench_py_{run}", "--model", ref_model,
          "--batch-size", str(args.batch_size), "--expect", str(args.reviews)], check=True, capture_output=True, text=True).stdout)
     client = MongoClient(mongo_uri)

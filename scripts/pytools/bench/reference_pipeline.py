@@ -8,11 +8,11 @@ import re
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import joblib
 from confluent_kafka import Consumer, TopicPartition
-from pymongo import MongoClient, UpdateOne, ReturnDocument
+from pymongo import MongoClient, ReturnDocument, UpdateOne
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*", re.UNICODE)
@@ -63,7 +63,8 @@ def main():
             reviews.append((value.get("id") or f"{key}/{m.offset()}", text, score, m.partition(), m.offset()))
         probabilities = model.predict_proba([r[1] for r in reviews])[:, 1] if reviews else []
 
-        def write(session):
+        # The loop's batch is bound here: the transaction calls this back, and may retry it, before the loop goes on.
+        def write(session, reviews=reviews, probabilities=probabilities, next_offsets=next_offsets):
             nonlocal round_trips
             stored = {d["_id"]: d["next"] for d in db.offsets.find({"_id": {"$in": list(next_offsets)}}, session=session)}
             round_trips += 1
@@ -80,7 +81,7 @@ def main():
                                                    {"$inc": {"count": len(fresh), "correct": correct, "batches": 1}},
                                                    upsert=True, return_document=ReturnDocument.AFTER, session=session)
             round_trips += 1
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             record = {"_id": totals["batches"], "totals": totals, "words": list(words), "counts": list(words.values()),
                       "at": now}
             if fresh:

@@ -1,6 +1,6 @@
 """Search latency benchmark: GET /api/v1/search against a running api-server, at the dataset's size and at N×.
 
-Usage: bench_search.py --api URL [--mongo-uri URI --db NAME --seed-scale N] [--requests 2000] [--concurrency 4]
+Usage: scripts/bench/search --api URL [--mongo-uri URI --db NAME --seed-scale N] [--requests 2000] [--concurrency 4]
 
 With --seed-scale N the database NAME is first filled the way the stream processor fills it: every product of
 .data/products.jsonl N times (copies under the ids "ID~k", same names and categories) with its keyword array, and the
@@ -23,9 +23,19 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+from .. import ROOT
+
 STOP = {"the", "a", "an", "and", "or", "of", "to", "in", "is", "it", "i", "this", "for", "on", "with", "but", "was",
         "my", "so", "be", "that", "are", "as", "at", "not", "too", "very", "just", "me", "have", "you", "they"}
+
+
+def dataset():
+    """The catalog and the reviews of .data/, as lists of dicts."""
+    with open(os.path.join(ROOT, ".data", "products.jsonl"), encoding="utf-8") as lines:
+        catalog = [json.loads(line) for line in lines]
+    with open(os.path.join(ROOT, ".data", "reviews.jsonl"), encoding="utf-8") as lines:
+        reviews = [json.loads(line) for line in lines]
+    return catalog, reviews
 
 
 def words(text):
@@ -38,8 +48,7 @@ def seed(uri, name, scale):
     client = pymongo.MongoClient(uri)
     client.drop_database(name)
     db = client[name]
-    catalog = [json.loads(line) for line in open(os.path.join(ROOT, ".data", "products.jsonl"), encoding="utf-8")]
-    reviews = [json.loads(line) for line in open(os.path.join(ROOT, ".data", "reviews.jsonl"), encoding="utf-8")]
+    catalog, reviews = dataset()
     per_product = Counter(str(r["asin"]) for r in reviews)
     products = []
     for copy in range(scale):
@@ -85,14 +94,13 @@ def main():
     parser.add_argument("--limit", type=int, default=10)
     args = parser.parse_args()
 
-    catalog = [json.loads(line) for line in open(os.path.join(ROOT, ".data", "products.jsonl"), encoding="utf-8")]
-    reviews = [json.loads(line) for line in open(os.path.join(ROOT, ".data", "reviews.jsonl"), encoding="utf-8")]
+    catalog, reviews = dataset()
     products = None
     if args.seed_scale:
         products, catalog, reviews = seed(args.mongo_uri, args.db, args.seed_scale)
     rng = random.Random(7)
     qs = queries(catalog, reviews, args.requests, rng)
-    base = args.api.rstrip("/") + "/api/v1/search?limit=%d&q=" % args.limit
+    base = args.api.rstrip("/") + f"/api/v1/search?limit={args.limit}&q="
     def get(q):
         try:
             urllib.request.urlopen(base + urllib.parse.quote(q), timeout=30).read()

@@ -14,6 +14,7 @@ Each request is generated from a fixed seed and its number, so a failure is repr
 
 Any 5xx, any 1xx-3xx, a reset, or no answer and no close within the read timeout (a hang) is a failure. After
 every few hundred requests each target's /health must answer and its process must be alive."""
+import itertools
 import json
 import random
 import select
@@ -287,7 +288,7 @@ def generate(seed, number):
         cuts = sorted(rng.sample(range(1, len(data)), min(len(data) - 1, rng.randrange(2, 12)))) if len(data) > 2 else []
         bounds = [0, *cuts, len(data)]
         pause = 1.2 / max(1, len(cuts))
-        pieces = [(data[a:b], pause if i else 0.0) for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+        pieces = [(data[a:b], pause if i else 0.0) for i, (a, b) in enumerate(itertools.pairwise(bounds))]
         what = "slow: " + what
         category = "slow"
     return Case(number, category, pieces, half_close, lenient, what)
@@ -418,7 +419,7 @@ def fuzz(targets, count, seed, workers=16, check_every=250, log=print, only_case
         with ThreadPoolExecutor(workers) as pool:
             for start in range(0, len(numbers), check_every):
                 batch = numbers[start:start + check_every]
-                for outcome in pool.map(lambda n: run_case(generate(seed, n), name, port), batch):
+                for outcome in pool.map(lambda n, name=name, port=port: run_case(generate(seed, n), name, port), batch):
                     report.sent += 1
                     report.by_category[outcome.case.category] += 1
                     report.statuses[outcome.status if outcome.status is not None else

@@ -1,10 +1,10 @@
 """Chaos suite: faults under live load on a private stack, every accepted review checked afterwards, and fuzzing.
 
-  scripts/chaos                 full run: 2 rounds of every scenario at 50 reviews/s, then 10,000 malformed HTTP
-                                requests per target and 10,000 poison messages (about 15 minutes)
-  scripts/chaos --quick         one short round of each scenario and the short fuzz (under 5 minutes; CI)
-  scripts/chaos --fuzz-only     the full fuzz only
-  scripts/chaos --fuzz-quick    the fixed-seed short fuzz only (500 requests per target + 500 poison messages)
+  scripts/testing/chaos               full run: 2 rounds of every scenario at 50 reviews/s, then 10,000 malformed
+                                      HTTP requests per target and 10,000 poison messages (about 15 minutes)
+  scripts/testing/chaos --quick       one short round of each scenario and the short fuzz (under 5 minutes; CI)
+  scripts/testing/chaos --fuzz-only   the full fuzz only
+  scripts/testing/chaos --fuzz-quick  the fixed-seed short fuzz only (500 requests per target + 500 poison messages)
 
 Scenarios, in turn, with recovery between: processor kill -9; broker SIGTERM; broker kill -9; database kill -9;
 one api-server kill -9; gateway restart. Exit status 1 when the pipeline lost or duplicated an accepted review,
@@ -21,18 +21,13 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    __package__ = "chaoskit"
-
-from chaoskit import fuzz_http, fuzz_poison, load, scenarios, verify  # noqa: E402
-from chaoskit.stack import Settings, Stack, StackError, log  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from .. import ROOT
+from . import fuzz_http, fuzz_poison, load, scenarios, verify
+from .stack import Settings, Stack, StackError, log
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="scripts/chaos", description=__doc__,
+    parser = argparse.ArgumentParser(prog="scripts/testing/chaos", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="one short round of each scenario and the short fuzz")
@@ -89,7 +84,7 @@ def settings_from_env():
 
 def table(headers, rows):
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
-    line = lambda cells: "| " + " | ".join(str(c).rjust(w) if i else str(c).ljust(w)  # noqa: E731
+    line = lambda cells: "| " + " | ".join(str(c).rjust(w) if i else str(c).ljust(w)
                                           for i, (c, w) in enumerate(zip(cells, widths))) + " |"
     out = [line(headers), "|" + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|"]
     out += [line(r) for r in rows]

@@ -1,7 +1,7 @@
 """The suite's private stack: the local broker and database on their own ports and data folder, a trained model,
 and the debug builds of two api-servers, the stream processor and the gateway, all on 127.0.0.1.
 
-Every process is started here with its PID in STACK_DIR/<name>.pid (so `scripts/chaos`'s trap can stop what a
+Every process is started here with its PID in STACK_DIR/<name>.pid (so `scripts/testing/chaos`'s trap can stop what a
 crashed run left), its output in STACK_DIR/logs/<name>.log, and can be killed (any signal) and started again."""
 import os
 import shutil
@@ -193,9 +193,10 @@ class Process:
     def rss_kb(self):
         """Resident set size from /proc, in KiB (the `nice` wrapper execs the program, so the PID is the program's)."""
         try:
-            for line in open(f"/proc/{self.pid}/status"):
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+            with open(f"/proc/{self.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1])
         except (OSError, TypeError):
             pass
         return None
@@ -212,15 +213,15 @@ class Stack:
         broker_bin = next(iter(sorted(s.venv.glob("lib/python3*/site-packages/noida_db/noida-db"))), None)
         if broker_bin is None:
             raise StackError(f"noida-db not found in {s.venv}; run scripts/bootstrap")
-        binary = lambda name: str(s.bin_dir / name)  # noqa: E731
+        binary = lambda name: str(s.bin_dir / name)
         self.broker = Process(self, "broker", [str(broker_bin), "start", "--data-dir", str(s.stack_dir / "kafka"),
                                                "--host", "127.0.0.1", "--only", "kafka", "--kafka-port",
                                                str(s.kafka_port)],
-                              nice=int(os.environ.get("BROKER_NICE", 10)), ready=self.broker_ready, port=s.kafka_port)
+                              nice=int(os.environ.get("BROKER_NICE", "10")), ready=self.broker_ready, port=s.kafka_port)
         self.database = Process(self, "database", [str(s.venv / "bin" / "secantusd-py"), "--host", "127.0.0.1",
                                                    "--port", str(s.mongo_port), "--storage-path", str(s.stack_dir / "mongo")],
                                 nice=0, ready=self.database_ready, port=s.mongo_port)
-        service_nice = int(os.environ.get("SERVICE_NICE", 5))
+        service_nice = int(os.environ.get("SERVICE_NICE", "5"))
         self.apis = [
             Process(self, f"api-{port}", [binary("api-server")], env={"PORT": str(port)}, nice=service_nice,
                     ready=lambda port=port: http_status(f"http://127.0.0.1:{port}/ready") == 200, port=port)
@@ -255,7 +256,7 @@ class Stack:
     def broker_ready(self):
         try:
             return subprocess.run(["kcat", "-b", self.settings.brokers, "-L", "-m", "1"], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, timeout=3).returncode == 0
+                                  stderr=subprocess.DEVNULL, timeout=3, check=False).returncode == 0
         except subprocess.TimeoutExpired:
             return False
 
@@ -283,7 +284,7 @@ class Stack:
     def check_binaries(self):
         for name in ("api-server", "stream-processor", "gateway", "trainer"):
             if not (self.settings.bin_dir / name).exists():
-                raise StackError(f"{self.settings.bin_dir / name} is missing; run `swift build` (scripts/chaos does)")
+                raise StackError(f"{self.settings.bin_dir / name} is missing; run `swift build` (scripts/testing/chaos does)")
 
     def up(self, timeout=90):
         s = self.settings
@@ -292,7 +293,7 @@ class Stack:
             pid = leftover.read_text().strip()
             if pid.isdigit() and Path(f"/proc/{pid}").exists():
                 raise StackError(f"{leftover} names a running process ({pid}): another chaos run? "
-                                 f"Stop it first (scripts/chaos cleans up when it ends)")
+                                 f"Stop it first (scripts/testing/chaos cleans up when it ends)")
             leftover.unlink()
         for folder in ("kafka", "mongo"):
             shutil.rmtree(s.stack_dir / folder, ignore_errors=True)

@@ -19,7 +19,7 @@ import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timezone
+from datetime import UTC
 
 from .stack import log
 
@@ -265,7 +265,7 @@ def check(stack, accepted, phases):
             index = bisect.bisect_left(point_ids, hole)
             if index < len(points) and points[index].get("at") is not None:
                 at = points[index]["at"]
-                wall = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp()
+                wall = (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
                 result["duplicates_by_phase"][phases.at(wall)] += 1
             else:
                 result["duplicates_unattributed"] += 1

@@ -9,7 +9,7 @@ import yaml
 SERVICES = ("api-server", "gateway", "stream-processor", "trainer")
 DEPLOYMENTS = ("api-server", "gateway", "stream-processor")
 OVERLAYS = ("dev", "aws")
-# The aws overlay is rendered the way scripts/cluster-up renders it, with a stand-in registry and tag.
+# The aws overlay is rendered the way scripts/cluster/up renders it, with a stand-in registry and tag.
 SAMPLE_REGISTRY = "registry.example.com/group/review-stream"
 SAMPLE_TAG = "0123456789abcdef0123456789abcdef01234567"
 
@@ -40,12 +40,13 @@ class Context:
         return str(candidate) if candidate.exists() else name
 
     def run(self, args, **kwargs) -> subprocess.CompletedProcess:
-        return subprocess.run(args, cwd=self.root, capture_output=True, text=True, **kwargs)
+        # Callers read the exit status themselves.
+        return subprocess.run(args, cwd=self.root, capture_output=True, text=True, check=False, **kwargs)
 
     def render(self, overlay: str) -> list[dict]:
         """The overlay's manifests as a list of documents; raises RenderError if kustomize fails."""
         if overlay not in self._renders:
-            args = [str(self.tools_root / "scripts/deploycheck/render-overlay"), overlay]
+            args = [str(self.tools_root / "scripts/cluster/render-overlay"), overlay]
             if overlay == "aws":
                 args += [SAMPLE_REGISTRY, SAMPLE_TAG]
             env = dict(os.environ, K8S_ROOT=str(self.root))

@@ -1,30 +1,26 @@
 """Runs every offline deployment check and prints one line per check; exits 1 if any fails.
 
-    scripts/check-deploy [--metrics-url URL]... [--only NAME]... [--root DIR] [--list]
+    scripts/cluster/check-deploy [--metrics-url URL]... [--only NAME]... [--root DIR] [--list]
 """
 import argparse
 import sys
 import time
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    __package__ = "deploycheck"
+from .. import ROOT
+from . import dockerfiles, gitlab_ci, grafana, manifests, rules, scripts_checks, terraform_checks
+from .context import OVERLAYS, Context, Outcome, RenderError
 
-from deploycheck import dockerfiles, gitlab_ci, grafana, manifests, rules, scripts_checks, terraform_checks  # noqa: E402
-from deploycheck.context import OVERLAYS, Context, Outcome, RenderError  # noqa: E402
-
-SCANNED = ("docker", "k8s", "terraform", ".gitlab-ci.yml", "scripts/cluster-up", "scripts/cluster-down",
-           "scripts/create-secrets", "scripts/deploycheck")
+SCANNED = ("docker", "k8s", "terraform", ".gitlab-ci.yml", "scripts/cluster", "scripts/pytools/deploycheck")
 
 
 def yamllint(ctx: Context) -> Outcome:
     config = Path(__file__).parent / "yamllint.yaml"
-    targets = ["k8s", ".gitlab-ci.yml", "scripts/deploycheck"]
+    targets = ["k8s", ".gitlab-ci.yml", "scripts/pytools/deploycheck"]
     result = ctx.run([ctx.tool("yamllint"), "-c", str(config), "--strict", "-f", "parsable", *targets])
     if result.returncode != 0:
         return Outcome((result.stdout + result.stderr).strip().splitlines()[:40] or ["yamllint failed"])
-    return Outcome(note="k8s/, .gitlab-ci.yml, scripts/deploycheck/ (strict)")
+    return Outcome(note="k8s/, .gitlab-ci.yml, scripts/pytools/deploycheck/ (strict)")
 
 
 def credentials(ctx: Context) -> Outcome:
@@ -78,7 +74,7 @@ def main(argv=None) -> int:
                              "of these live scrapes instead of exported-metrics.txt (repeatable)")
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
                         help="run only checks whose name contains NAME (repeatable)")
-    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2],
+    parser.add_argument("--root", type=Path, default=ROOT,
                         help="the repository to check (default: this one)")
     parser.add_argument("--kubernetes-version", default="1.31.0", help="schema version for kubernetes-validate")
     parser.add_argument("--list", action="store_true", help="print the check names and exit")
@@ -91,7 +87,7 @@ def main(argv=None) -> int:
     if not selected:
         print(f"no check matches {args.only}", file=sys.stderr)
         return 2
-    tools_root = Path(__file__).resolve().parents[2]
+    tools_root = ROOT
     ctx = Context(root=args.root.resolve(), tools_root=tools_root, venv_bin=tools_root / ".venv/bin",
                   kubernetes_version=args.kubernetes_version, metrics_urls=args.metrics_url)
     width = max(len(name) for name, _ in selected)
@@ -102,7 +98,7 @@ def main(argv=None) -> int:
             outcome = function(ctx)
         except RenderError as error:
             outcome = Outcome([f"kustomize failed: {error}"])
-        except Exception as error:  # a check that crashes is a failed check, with the reason on its line
+        except Exception as error:  # noqa: BLE001 - a check that crashes is a failed check, with the reason on its line
             outcome = Outcome([f"{type(error).__name__}: {error}"])
         seconds = time.monotonic() - start
         status = "ok  " if not outcome.problems else "FAIL"

@@ -63,4 +63,4 @@ def validate_custom(ctx: Context, overlay: str) -> Outcome:
             problems.append(f"{describe(doc)} {where}: {error.message}")
     if count == 0:
         problems.append("no operator resources found (expected Kafka, KafkaNodePool, KafkaTopic, KafkaUser, MongoDBCommunity)")
-    return Outcome(problems, note=f"{count} operator resources against scripts/deploycheck/schemas/")
+    return Outcome(problems, note=f"{count} operator resources against scripts/pytools/deploycheck/schemas/")

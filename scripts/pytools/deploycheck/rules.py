@@ -702,7 +702,7 @@ def mongodb_users(m, problems, **_):
 
 
 def secrets_created_by_script(ctx):
-    script = (ctx.root / "scripts/create-secrets").read_text()
+    script = (ctx.root / "scripts/cluster/create-secrets").read_text()
     return set(re.findall(r"(?:apply_secret|secret generic)\s+([a-z0-9-]+)", script))
 
 
@@ -717,7 +717,7 @@ def secret_references(m, problems, ctx, **_):
             available.add(connection_secret(mongo, user))
             if user["passwordSecretRef"]["name"] not in secrets_created_by_script(ctx):
                 problems.append(f"MongoDB user {user['name']}'s password Secret {user['passwordSecretRef']['name']} "
-                                f"is not made by scripts/create-secrets")
+                                f"is not made by scripts/cluster/create-secrets")
     for workload in m.workloads():
         spec = pod_template(workload)["spec"]
         refs = [s["name"] for s in spec.get("imagePullSecrets") or []]
@@ -735,7 +735,7 @@ def secret_references(m, problems, ctx, **_):
         for ref in refs:
             if ref not in available:
                 problems.append(f"{workload['kind']}/{name_of(workload)} needs Secret {ref}, which neither "
-                                f"scripts/create-secrets nor an operator creates")
+                                f"scripts/cluster/create-secrets nor an operator creates")
 
 
 def allowed_sources(m, pod_labels, port):
@@ -884,7 +884,7 @@ def grafana(m, problems, ctx, **_):
 def no_credentials(m, problems, **_):
     for doc in m.docs:
         if doc.get("kind") == "Secret":
-            problems.append(f"Secret/{name_of(doc)} is in the manifests; Secrets come from scripts/create-secrets")
+            problems.append(f"Secret/{name_of(doc)} is in the manifests; Secrets come from scripts/cluster/create-secrets")
     for workload in m.workloads():
         for container in containers(workload):
             for env in container.get("env") or []:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from .context import Context, Outcome
 
-SCRIPTS = ("scripts/cluster-up", "scripts/cluster-down", "scripts/create-secrets", "scripts/check-deploy",
-           "scripts/deploycheck/render-overlay")
+SCRIPTS = ("scripts/cluster/up", "scripts/cluster/down", "scripts/cluster/create-secrets",
+           "scripts/cluster/check-deploy", "scripts/cluster/render-overlay")
 CLUSTER_TOOLS = ("terraform", "kops", "kubectl", "helm", "aws")
 
 
@@ -42,14 +42,14 @@ def refusals(ctx: Context) -> Outcome:
         # Only these directories on PATH: whatever of the cluster tools /usr/bin has must still be refused.
         have = [t for t in CLUSTER_TOOLS if any((Path(d) / t).exists() for d in ("/usr/bin", "/bin"))]
         cases = [
-            ("scripts/cluster-up", [], {"PATH": bare_path}, "missing required tool",
+            ("scripts/cluster/up", [], {"PATH": bare_path}, "missing required tool",
              all(t in have for t in CLUSTER_TOOLS)),
-            ("scripts/cluster-up", [], {"PATH": f"{fakes}:/usr/bin:/bin"}, "missing required environment variable",
+            ("scripts/cluster/up", [], {"PATH": f"{fakes}:/usr/bin:/bin"}, "missing required environment variable",
              False),
-            ("scripts/cluster-down", [], {"PATH": f"{fakes}:/usr/bin:/bin"}, "--yes", False),
-            ("scripts/cluster-down", ["--yes"], {"PATH": bare_path}, "missing required tool",
+            ("scripts/cluster/down", [], {"PATH": f"{fakes}:/usr/bin:/bin"}, "--yes", False),
+            ("scripts/cluster/down", ["--yes"], {"PATH": bare_path}, "missing required tool",
              all(t in have for t in ("terraform", "kops", "kubectl", "aws"))),
-            ("scripts/create-secrets", [], {"PATH": f"{fakes}:/usr/bin:/bin"},
+            ("scripts/cluster/create-secrets", [], {"PATH": f"{fakes}:/usr/bin:/bin"},
              "missing required environment variable", False),
         ]
         for script, args, env, message, skip in cases:
@@ -63,4 +63,4 @@ def refusals(ctx: Context) -> Outcome:
                 problems.append(f"{label} failed without saying {message!r}: {result.stderr.strip()[:200]}")
             if "stand-in" in result.stderr:
                 problems.append(f"{label} called a cluster tool before refusing")
-    return Outcome(problems, note="cluster-up, cluster-down, create-secrets without tools or variables")
+    return Outcome(problems, note="cluster/up, cluster/down, create-secrets without tools or variables")

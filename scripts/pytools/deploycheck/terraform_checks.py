@@ -47,7 +47,7 @@ def parse(ctx: Context) -> Outcome:
         try:
             with path.open() as handle:
                 parsed = hcl2.load(handle)
-        except Exception as error:  # python-hcl2 raises lark errors of several types
+        except Exception as error:  # noqa: BLE001 - python-hcl2 raises lark errors of several types
             problems.append(f"{path.relative_to(ctx.root)}: {type(error).__name__}: {str(error).splitlines()[0]}")
             continue
         if path.suffix == ".tf":
@@ -82,7 +82,7 @@ def parse(ctx: Context) -> Outcome:
             if not any(reference in str(b.get("bucket")) for b in resource_for_bucket(kind)):
                 problems.append(f"{kind} does not point at aws_s3_bucket.{name}")
     # Every output and variable the scripts use must exist.
-    for script in ("scripts/cluster-up", "scripts/cluster-down"):
+    for script in ("scripts/cluster/up", "scripts/cluster/down"):
         text = (ctx.root / script).read_text()
         for name in sorted(set(re.findall(r"tf_out\s+([a-z_]+)", text))):
             if name not in outputs:

@@ -11,7 +11,14 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from .. import ROOT
+
+
+def count_lines(path):
+    with open(path, encoding="utf-8") as lines:
+        return sum(1 for _ in lines)
 
 
 def reviews(path, loop):
@@ -60,12 +67,12 @@ def main():
                         help="session token (POST /api/v1/login's `token`) sent as Authorization: Bearer; needed with "
                              "--api when the api-server runs with ANONYMOUS_REVIEWS=false [env: API_TOKEN]")
     args = parser.parse_args()
-    data = os.path.join(os.path.dirname(__file__), "..", ".data")
+    data = os.path.join(ROOT, ".data")
     args.file = args.file or os.path.join(data, "products.jsonl" if args.catalog else "reviews.jsonl")
     if args.catalog and args.api:
         sys.exit("--catalog goes straight to Kafka; the HTTP API takes no catalog entries")
     if not os.path.exists(args.file):
-        sys.exit(f"{args.file} does not exist; run scripts/dataset first")
+        sys.exit(f"{args.file} does not exist; run scripts/local/dataset first")
 
     send, flush = None, lambda: None
     failed = 0
@@ -100,7 +107,7 @@ def main():
         def send_review(review):
             review_id = str(uuid.uuid4())
             message = {"id": review_id, "reviewText": review.get("reviewText"), "overall": review.get("overall"),
-                       "submittedAt": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")}
+                       "submittedAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")}
             if "summary" in review:
                 message["summary"] = review["summary"]
             if "asin" in review:
@@ -113,7 +120,7 @@ def main():
         def flush():
             producer.flush(30)
 
-    total = args.limit or (None if args.loop else sum(1 for _ in open(args.file, encoding="utf-8")))
+    total = args.limit or (None if args.loop else count_lines(args.file))
     interval = 1.0 / args.rate if args.rate > 0 else 0
     started = time.monotonic()
     sent = 0
