@@ -1,4 +1,4 @@
-"""The broker alone, as the POST rows of bench-http use it: N senders, each sending one review and waiting for the
+"""The broker alone, as the POST rows of scripts/bench/http use it: N senders, each sending one review and waiting for the
 broker's acknowledgement before sending the next (what N HTTP clients each waiting for their 201/202 amount to),
 with the api-server's producer settings (idempotent, acks=all, linger). No HTTP in the path, so no POST through the
 api-server or the gateway can be faster than this. Prints one line: requests/s mean_ms p50_ms p99_ms acked errors
