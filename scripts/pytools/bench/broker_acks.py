@@ -21,7 +21,7 @@ def cpu_seconds(pid):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m pytools.bench.broker_acks", description=__doc__)
     parser.add_argument("--brokers", default=os.environ.get("KAFKA_BROKERS", "127.0.0.1:9092"))
     parser.add_argument("--topic", default=os.environ.get("REVIEWS_TOPIC", "reviews"))
     parser.add_argument("--senders", type=int, default=32)

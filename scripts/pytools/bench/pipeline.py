@@ -110,7 +110,7 @@ def run_ours(binary, env, expect, mongo_uri, db, port):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="scripts/bench/pipeline", description=__doc__)
     parser.add_argument("--reviews", type=int, default=20000)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--partitions", type=int, default=6)

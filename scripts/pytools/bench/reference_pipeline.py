@@ -23,7 +23,7 @@ def tokens(text):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m pytools.bench.reference_pipeline", description=__doc__)
     parser.add_argument("--brokers", required=True)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--group", required=True)

@@ -84,7 +84,7 @@ def queries(catalog, reviews, count, rng):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="scripts/bench/search", description=__doc__.split("\n\n")[0])
     parser.add_argument("--api", required=True, help="api-server (or gateway) base URL")
     parser.add_argument("--mongo-uri", default=os.environ.get("MONGO_URI"))
     parser.add_argument("--db", default="bench_search")

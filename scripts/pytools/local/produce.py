@@ -51,7 +51,7 @@ def progress(sent, total, started, failed):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="scripts/local/produce", description=__doc__)
     parser.add_argument("--file", help="input JSON lines (default .data/reviews.jsonl, or .data/products.jsonl with --catalog)")
     parser.add_argument("--catalog", action="store_true",
                         help="send product catalog entries to the products topic ($PRODUCTS_TOPIC) instead of reviews")

@@ -10,7 +10,7 @@ import uuid
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m pytools.testing.visible_within", description=__doc__)
     parser.add_argument("--base-url", default="http://127.0.0.1:8080")
     parser.add_argument("--seconds", type=float, default=2.0)
     args = parser.parse_args()
