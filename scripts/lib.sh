@@ -1,5 +1,6 @@
 # Shared settings and helpers for the project's scripts. Sourced, not run.
 # Everything can be overridden from the environment.
+# shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$ROOT/.venv}"
 STACK_DIR="${STACK_DIR:-$ROOT/.run}"
@@ -7,6 +8,8 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 MONGO_PORT="${MONGO_PORT:-27017}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
 export MONGO_URI="${MONGO_URI:-mongodb://127.0.0.1:$MONGO_PORT/?replicaSet=secantus}"
+# The Python tools are one package, scripts/pytools, run as `"$VENV/bin/python" -m pytools.<group>.<module>`.
+export PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -53,7 +56,9 @@ start_service() {
   # database, single-threaded and the system's bottleneck, gets the CPU when both want it (BENCHMARKS.md).
   # The Swift services open LOG_FILE themselves and rotate it by size (LOG_MAX_MB, LOG_KEEP); the redirection keeps
   # what is printed before they do (a bad flag) and the output of the other programs.
-  LOG_FILE="$STACK_DIR/logs/$name.log" nohup nice -n "${SERVICE_NICE:-5}" "$@" >>"$STACK_DIR/logs/$name.log" 2>&1 &
+  local log_file="$STACK_DIR/logs/$name.log"
+  # shellcheck disable=SC2094  # LOG_FILE only names the file to the service; nothing here reads it
+  LOG_FILE="$log_file" nohup nice -n "${SERVICE_NICE:-5}" "$@" >>"$log_file" 2>&1 &
   echo $! >"$pidfile"
 }
 

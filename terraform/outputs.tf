@@ -1,4 +1,4 @@
-# scripts/cluster-up reads these with `terraform output -raw NAME`.
+# scripts/cluster/up reads these with `terraform output -raw NAME`.
 
 output "kops_state_store" {
   description = "Value for KOPS_STATE_STORE."

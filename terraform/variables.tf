@@ -57,7 +57,7 @@ variable "node_count" {
 }
 
 variable "force_destroy_state_bucket" {
-  description = "Allow terraform destroy to delete the state bucket with its objects (scripts/cluster-down sets it)."
+  description = "Allow terraform destroy to delete the state bucket with its objects (scripts/cluster/down sets it)."
   type        = bool
   default     = false
 }

@@ -29,7 +29,7 @@ struct APIServerConfiguration: Sendable {
     var bcryptCost: UInt8 = 12
     /// Whether the last `X-Forwarded-For` entry (written by the gateway) is the client's address.
     var trustForwardedFor = true
-    /// The reviews a simulation publishes: McAuley JSON lines, as `scripts/dataset` writes them.
+    /// The reviews a simulation publishes: McAuley JSON lines, as `scripts/local/dataset` writes them.
     var datasetPath = ".data/reviews.jsonl"
     /// How many reviews a second a simulation publishes at most.
     var simulationRate = 100

@@ -24,7 +24,7 @@ struct SimulationController: Sendable {
             } catch SimulationError.alreadyRunning(let job) {
                 throw APIError(.conflict, "simulation_running", "Simulation \(job.id) is still running (\(job.published + job.failed) of \(job.count)).")
             } catch SimulationError.datasetUnavailable(let path) {
-                throw APIError(.serviceUnavailable, "dataset_unavailable", "The dataset \(path) is missing or empty; run scripts/dataset.")
+                throw APIError(.serviceUnavailable, "dataset_unavailable", "The dataset \(path) is missing or empty; run scripts/local/dataset.")
             }
         }
         router.get("/api/v1/simulate") { _, context -> Response in

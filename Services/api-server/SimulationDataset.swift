@@ -1,7 +1,7 @@
 import Foundation
 import ReviewContracts
 
-/// The real reviews a simulation publishes: the dataset file (`scripts/dataset` writes `.data/reviews.jsonl`), read
+/// The real reviews a simulation publishes: the dataset file (`scripts/local/dataset` writes `.data/reviews.jsonl`), read
 /// once and kept, each line checked with the same validator as a posted review.
 actor SimulationDataset {
     let path: String

@@ -89,7 +89,7 @@ func buildApplication(
         "static_dir": "\(configuration.staticDirectory)",
     ])
     if !FileManager.default.fileExists(atPath: configuration.staticDirectory + "/index.html") {
-        logger.warning("no index.html in the static folder; run scripts/build-dashboard", metadata: ["static_dir": "\(configuration.staticDirectory)"])
+        logger.warning("no index.html in the static folder; run scripts/local/build-dashboard", metadata: ["static_dir": "\(configuration.staticDirectory)"])
     }
     return app
 }

@@ -7,7 +7,7 @@ import Logging
 /// Hummingbird's `FileMiddleware` does the file work (ETag, Last-Modified, conditional requests, ranges, HEAD); this
 /// middleware decides which file answers:
 /// - a path that is not a file gets `index.html`, so the single-page app's own routes (`/manage`) survive a reload;
-/// - a client accepting gzip gets the precompressed `X.gz` written by `scripts/build-dashboard`, when it exists, with
+/// - a client accepting gzip gets the precompressed `X.gz` written by `scripts/local/build-dashboard`, when it exists, with
 ///   `Content-Encoding: gzip`;
 /// - `index.html` is `no-cache` (always revalidated, so a new build is seen at once); a content-versioned URL
 ///   (`/app.js?v=<hash>`, or a hash in the file name) is cached for a year as immutable; anything else revalidates.

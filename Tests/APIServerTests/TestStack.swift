@@ -3,7 +3,7 @@ import Kafka
 import Logging
 import Mongo
 
-/// The broker and database started by `scripts/stack up` (the test command sets these variables).
+/// The broker and database started by `scripts/local/stack up` (the test command sets these variables).
 enum TestStack {
     static let kafkaBrokers = [ProcessInfo.processInfo.environment["KAFKA_BROKERS"] ?? "127.0.0.1:9092"]
     static let mongoURI = ProcessInfo.processInfo.environment["MONGO_URI"] ?? "mongodb://127.0.0.1:27017/?replicaSet=secantus"

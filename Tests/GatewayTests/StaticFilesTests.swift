@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Dashboard static files")
 struct StaticFilesTests {
-    /// A dist folder like `scripts/build-dashboard` writes: files with gzip siblings, and one without.
+    /// A dist folder like `scripts/local/build-dashboard` writes: files with gzip siblings, and one without.
     static func makeDist() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-dist-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

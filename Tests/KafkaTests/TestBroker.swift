@@ -2,7 +2,7 @@ import Foundation
 import Kafka
 import Logging
 
-/// The broker the integration tests talk to: `KAFKA_BROKERS` (as set by `scripts/stack up`), default
+/// The broker the integration tests talk to: `KAFKA_BROKERS` (as set by `scripts/local/stack up`), default
 /// 127.0.0.1:9092. Every test uses its own topics and groups, so tests run in parallel on a non-empty broker.
 enum TestBroker {
     static let servers: [String] = (ProcessInfo.processInfo.environment["KAFKA_BROKERS"] ?? "127.0.0.1:9092")

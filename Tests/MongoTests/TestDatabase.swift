@@ -1,7 +1,7 @@
 import Foundation
 import Mongo
 
-/// The database started by `scripts/stack up`, and a fresh, uniquely named database per test.
+/// The database started by `scripts/local/stack up`, and a fresh, uniquely named database per test.
 enum TestDatabase {
     static let uri = ProcessInfo.processInfo.environment["MONGO_URI"]
         ?? "mongodb://127.0.0.1:27017/?replicaSet=secantus"

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Drives the dashboard in headless Chromium against the running system (gateway, api-server, processor).
 
 It logs in as the admin the calling script created (DASHBOARD_ADMIN_USER, DASHBOARD_ADMIN_PASSWORD in the
@@ -30,12 +29,12 @@ from urllib.parse import urlparse
 os.environ.setdefault("SE_OFFLINE", "true")
 os.environ.setdefault("SE_AVOID_STATS", "true")
 
-from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException  # noqa: E402
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 ROOT = Path(__file__).resolve().parents[2]
 DESKTOP = (1280, 900)
@@ -255,7 +254,7 @@ class DashboardTest:
             self.click("review-submit")
             previous = ids[-1] if ids else None
             review_id = wait_for(f"review {i + 1} to be accepted",
-                                 lambda: self.accepted_id(previous), self.timeout)
+                                 lambda previous=previous: self.accepted_id(previous), self.timeout)
             ids.append(review_id)
         print(f"  posted {len(ids)} reviews with marker {marker!r}: {', '.join(ids)}")
 

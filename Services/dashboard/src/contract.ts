@@ -64,7 +64,7 @@ export interface ErrorBody {
   detail?: string;
 }
 
-/** One entry of `/samples.json`, written by scripts/build-dashboard from real reviews. */
+/** One entry of `/samples.json`, written by scripts/local/build-dashboard from real reviews. */
 export interface SampleReview {
   reviewText: string;
   overall: number;

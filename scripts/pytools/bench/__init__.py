@@ -1,0 +1,1 @@
+"""The benchmarks behind scripts/bench/ (figures in BENCHMARKS.md)."""

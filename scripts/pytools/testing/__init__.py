@@ -1,0 +1,1 @@
+"""Checks run by the system test (scripts/testing/system-test)."""
