@@ -75,7 +75,9 @@ func buildApplication(_ configuration: APIServerConfiguration, registry: Prometh
     )
     // Services shut down in reverse order: the HTTP server stops taking requests, the live streams end, then the
     // producer drains.
-    app.addServices(producer, LiveResultsService(live: live, repository: repository, logger: logger))
+    app.addServices(producer, LiveResultsService(
+        live: live, repository: repository, logger: logger, products: MongoProductRepository(database: mongo.database(configuration.mongoDatabase))
+    ))
     return app
 }
 

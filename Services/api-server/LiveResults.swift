@@ -24,6 +24,10 @@ actor LiveResults {
     /// The newest batch record seen: records come in increasing order, so one below it means the totals were
     /// reset (their batch numbers start again) and everything is read again.
     private var lastRecord = 0
+    /// The top products, carried into every snapshot; re-read when ``productsMayHaveChanged`` says so.
+    private var topProducts: TopProducts?
+    /// A batch was applied (or everything read again) since the top products were last read.
+    private var productsMayHaveChanged = true
 
     init(repository: any ResultsRepository, logger: Logger) {
         self.repository = repository
@@ -47,8 +51,9 @@ actor LiveResults {
         book.load(stored.words, batch: stored.totals.batches)
         publish(ResultsSnapshot(
             words: book.top(ResultsSnapshot.size), predictions: stored.predictions, accuracy: stored.accuracy,
-            summary: summary(stored.totals)
+            summary: summary(stored.totals), products: topProducts
         ))
+        productsMayHaveChanged = true
     }
 
     /// Applies one batch record and pushes what changed. Returns false when the record does not follow what the cache
@@ -68,6 +73,7 @@ actor LiveResults {
         if let point = record.accuracy { next.accuracy = Array(([point] + next.accuracy).prefix(ResultsSnapshot.size)) }
         next.summary = summary(record.totals)
         publish(next)
+        productsMayHaveChanged = true
         return true
     }
 
@@ -82,7 +88,25 @@ actor LiveResults {
         async let accuracy = nextAccuracy(known: known)
         let words = book.isLoaded ? book.top(ResultsSnapshot.size) : try await repository.topWords(limit: ResultsSnapshot.size)
         let read = try await (predictions, accuracy)
-        publish(ResultsSnapshot(words: words, predictions: read.0, accuracy: read.1, summary: summary(totals)))
+        publish(ResultsSnapshot(words: words, predictions: read.0, accuracy: read.1, summary: summary(totals), products: topProducts))
+        productsMayHaveChanged = true
+    }
+
+    /// True once after each change to the results: whether the top products are worth reading again.
+    func takeProductsMayHaveChanged() -> Bool {
+        defer { productsMayHaveChanged = false }
+        return productsMayHaveChanged
+    }
+
+    /// The top products must be read again (the last read failed).
+    func markProductsMayHaveChanged() { productsMayHaveChanged = true }
+
+    /// New top products, pushed to the streams when they differ.
+    func setTopProducts(_ top: TopProducts) {
+        topProducts = top
+        guard var next = snapshot else { return }
+        next.products = top
+        publish(next)
     }
 
     /// The summary for `totals`, with reviews per minute over the last minute's samples.
@@ -144,11 +168,37 @@ struct LiveResultsService: Service {
     let live: LiveResults
     let repository: any ResultsRepository
     let logger: Logger
+    /// Where the top products are read, and how often at most: after a batch, at the next tick (one read of the
+    /// catalog's figures per api-server, however many dashboards watch).
+    var products: (any ProductRepository)?
+    var productsInterval: Duration = .seconds(5)
+    var minimumReviewsToRank = 5
 
     func run() async throws {
         // The change stream blocks until the next commit, so shutdown cancels it rather than waiting.
-        await cancelWhenGracefulShutdown { await follow() }
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await follow() }
+                if let products { group.addTask { await followProducts(products) } }
+                await group.waitForAll()
+            }
+        }
         await live.finishAll()
+    }
+
+    /// Reads the top products at start, then after each change to the results, at most every `productsInterval`.
+    private func followProducts(_ products: any ProductRepository) async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            if await live.takeProductsMayHaveChanged() {
+                do {
+                    await live.setTopProducts(TopProducts(try await products.allFigures(), minimumReviews: minimumReviewsToRank))
+                } catch {
+                    logger.warning("could not read the top products", metadata: ["error": "\(error)"])
+                    await live.markProductsMayHaveChanged()
+                }
+            }
+            try? await Task.sleep(for: productsInterval)
+        }
     }
 
     /// Opens the batch records' stream, reads everything, then applies each record; reads everything again when the

@@ -38,6 +38,10 @@ struct MongoProductRepository: ProductRepository {
         try await collection.countDocuments()
     }
 
+    func allFigures() async throws -> [Product] {
+        try await collection.find([:], projection: Self.figuresOnly, as: Product.self)
+    }
+
     func products(ids: [String]) async throws -> [Product] {
         guard !ids.isEmpty else { return [] }
         return try await collection.find(["_id": ["$in": .array(ids.map { .string($0) })]], as: Product.self)

@@ -9,6 +9,8 @@ protocol ProductRepository: Sendable {
     func product(id: String) async throws -> Product?
     /// Products in the catalog (named or known from reviews only).
     func productCount() async throws -> Int
+    /// Every product with its figures (no search keywords), for the live top lists.
+    func allFigures() async throws -> [Product]
     /// Products by id, in no particular order; unknown ids are left out.
     func products(ids: [String]) async throws -> [Product]
     func similar(id: String) async throws -> SimilarProducts?

@@ -55,7 +55,10 @@ struct ResultsController<Repository: ResultsRepository>: Sendable {
                 let encoder = EventStreamEncoder(continuation: continuation, gzip: gzip)
                 let task = Task {
                     encoder.send("retry: 2000\n\n")
-                    if let current { encoder.send([ServerSentEvent(name: "summary", json: current.summary)]) }
+                    if let current {
+                        encoder.send([ServerSentEvent(name: "summary", json: current.summary)]
+                            + (current.products.map { [ServerSentEvent(name: "products", json: $0)] } ?? []))
+                    }
                     // The server drains open requests before the other services stop, so a stream must end on its
                     // own when shutdown starts, or SIGTERM would wait for every open dashboard.
                     await withGracefulShutdownHandler {

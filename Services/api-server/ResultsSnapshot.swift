@@ -8,6 +8,8 @@ struct ResultsSnapshot: Sendable, Equatable {
     var predictions: [PredictionEntry] = []
     var accuracy: [AccuracyPoint] = []
     var summary = Summary(reviews: 0, correct: 0, accuracy: nil, modelVersion: nil, reviewsPerMinute: 0, distinctWords: 0, deadLettered: 0)
+    /// The top products, nil until first read (they are read on their own schedule, see ``LiveResultsService``).
+    var products: TopProducts?
 
     /// What changed from `old` to `self`, as the events a live dashboard needs to catch up: of the new predictions
     /// only the newest `maxPredictions`, their text clipped to `preview` characters (0: whole).
@@ -24,6 +26,7 @@ struct ResultsSnapshot: Sendable, Equatable {
         let newPoints = accuracy.filter { $0._id > lastTotal }.sorted { $0._id < $1._id }
         if !newPoints.isEmpty { events.append(ServerSentEvent(name: "accuracy", json: newPoints)) }
         if summary != old.summary { events.append(ServerSentEvent(name: "summary", json: summary)) }
+        if let products, products != old.products { events.append(ServerSentEvent(name: "products", json: products)) }
         return events
     }
 

@@ -56,6 +56,8 @@ struct LiveStreamTests {
                     "_id": "r1", "review": "zqmarker is lovely", "expected": "pos", "result": "pos", "probability": 0.9, "seq": 1,
                 ], session: session)
                 try await database.collection("accuracy").insertOne(["_id": 1, "value": 1.0, "correct": 1], session: session)
+                try await database.collection("products").insertOne(
+                    Product(id: "zqprod", name: "Zq linen dress", reviews: 1, ratingSum: 5, ratings: ["5": 1], positive: 1, correct: 1), session: session)
                 try await database.collection("totals").updateOne(
                     filter: ["_id": "reviews"], update: ["$inc": ["count": 1, "correct": 1, "batches": 1]], upsert: true, session: session
                 )
@@ -73,8 +75,14 @@ struct LiveStreamTests {
             for try await chunk in response.body {
                 received += String(buffer: chunk)
                 if received.contains("event: predictions") && received.contains("zqmarker") && received.contains("event: accuracy")
-                    || ContinuousClock.now > deadline { break }
+                    && received.contains("zqprod") || ContinuousClock.now > deadline { break }
             }
+            // The top products follow the batch within the products interval (5 s), read once for every stream.
+            #expect(received.contains("event: products"))
+            let products = try #require(received.components(separatedBy: "event: products\ndata: ").last?.split(separator: "\n").first)
+            let top = try #require(try JSONSerialization.jsonObject(with: Data(products.utf8)) as? [String: Any])
+            #expect((top["byReviews"] as? [[String: Any]])?.first?["id"] as? String == "zqprod" && top["total"] as? Int == 1)
+            #expect((top["byRating"] as? [[String: Any]])?.isEmpty == true, "rating ranks products with 5 reviews or more")
             #expect(received.contains("event: words"))
             #expect(received.contains(#""value":"zqmarker""#))
             #expect(received.contains("event: predictions"))

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ReviewContracts
 import ServiceSupport
 import Testing
 
@@ -42,6 +43,21 @@ struct ResultsSnapshotTests {
         #expect(predictions.map { $0["_id"] as? String } == ["d", "c"])
         let points = try #require(try json(events[2]) as? [[String: Any]])
         #expect(points.map { $0["_id"] as? Int } == [30, 40])
+    }
+
+    @Test func changedTopProductsAreSentWholeAndUnchangedOnesNot() throws {
+        var old = ResultsSnapshot()
+        old.products = TopProducts([Product(id: "a", reviews: 3)], minimumReviews: 5)
+        var new = old
+        #expect(new.events(since: old).isEmpty)
+        new.products = TopProducts([Product(id: "a", reviews: 3), Product(id: "b", name: "B", reviews: 6, ratingSum: 27)], minimumReviews: 5)
+        let events = new.events(since: old)
+        #expect(names(events) == ["products"])
+        let top = try #require(try json(events[0]) as? [String: Any])
+        #expect((top["byReviews"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["b", "a"])
+        #expect((top["byRating"] as? [[String: Any]])?.compactMap { $0["averageRating"] as? Double } == [4.5])
+        #expect(top["total"] as? Int == 2)
+        #expect(ResultsSnapshot().events(since: old).isEmpty, "no top products read yet: nothing to send")
     }
 
     @Test func aPacedStreamGetsOnlyTheNewestPredictionsWithTheirTextClipped() throws {

@@ -51,7 +51,7 @@ function Shell() {
         <LoginBox />
       </header>
       <main>
-        <DashboardPage data={data} hidden={route !== "dashboard"} />
+        <DashboardPage data={data} connection={connection} hidden={route !== "dashboard"} />
         <ProductsPage hidden={route !== "products"} />
         <ProfilePage hidden={route !== "profile"} />
         <ManagePage hidden={route !== "manage"} />

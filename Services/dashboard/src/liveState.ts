@@ -1,3 +1,4 @@
+import type { TopProductsEvent } from "./api/products";
 import type { AccuracyPoint, Prediction, Summary, WordCount } from "./contract";
 
 /** Everything the dashboard page shows, kept up to date by `useLiveData`. */
@@ -9,6 +10,8 @@ export interface LiveData {
   /** Ascending by total reviews, at most `MAX_ACCURACY_POINTS`. */
   accuracy: AccuracyPoint[];
   summary: Summary | null;
+  /** The newest `products` event; null until the stream sends one (the panel loads its own first view). */
+  topProducts: TopProductsEvent | null;
 }
 
 /** A change to `LiveData`: a stream event, or a snapshot fetched with the GET endpoints. */
@@ -16,13 +19,14 @@ export type LiveUpdate =
   | { kind: "words"; words: WordCount[] }
   | { kind: "predictions"; predictions: Prediction[] }
   | { kind: "accuracy"; points: AccuracyPoint[] }
-  | { kind: "summary"; summary: Summary };
+  | { kind: "summary"; summary: Summary }
+  | { kind: "products"; top: TopProductsEvent };
 
 export const TOP_WORDS = 100;
 export const MAX_PREDICTIONS = 100;
 export const MAX_ACCURACY_POINTS = 1000;
 
-export const emptyLiveData: LiveData = { words: [], predictions: [], accuracy: [], summary: null };
+export const emptyLiveData: LiveData = { words: [], predictions: [], accuracy: [], summary: null, topProducts: null };
 
 // Snapshots and stream events can arrive in either order (the stream opens while the GETs are in flight, and
 // polling resumes when it drops), so every update is a merge that is safe to apply twice or late: word counts
@@ -80,5 +84,8 @@ export function applyLiveUpdate(state: LiveData, update: LiveUpdate): LiveData {
         ? { ...state, accuracy: mergeAccuracy(state.accuracy, update.points) } : state;
     case "summary":
       return update.summary && typeof update.summary === "object" ? { ...state, summary: update.summary } : state;
+    case "products":
+      return update.top && Array.isArray(update.top.byReviews) && Array.isArray(update.top.byRating)
+        ? { ...state, topProducts: update.top } : state;
   }
 }

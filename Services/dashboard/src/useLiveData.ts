@@ -1,5 +1,6 @@
 import { useEffect, useReducer, useState } from "react";
 import { api } from "./api";
+import type { TopProductsEvent } from "./api/products";
 import type { AccuracyPoint, Prediction, Summary, WordCount } from "./contract";
 import { applyLiveUpdate, emptyLiveData, LiveData, LiveUpdate } from "./liveState";
 
@@ -94,6 +95,7 @@ export function useLiveData(): { data: LiveData; connection: Connection } {
       listen<Prediction[]>(source, "predictions", (predictions) => ({ kind: "predictions", predictions }));
       listen<AccuracyPoint[]>(source, "accuracy", (points) => ({ kind: "accuracy", points }));
       listen<Summary>(source, "summary", (summary) => ({ kind: "summary", summary }));
+      listen<TopProductsEvent>(source, "products", (top) => ({ kind: "products", top }));
     };
 
     void loadSnapshot().then((reachable) => {

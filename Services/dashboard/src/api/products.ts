@@ -23,6 +23,13 @@ export interface ProductDetail extends ProductSummary {
   similar: Array<{ id: string; name?: string; score: number }>;
 }
 
+/** The live stream's `products` event: the top 10 both ways and the catalog's size. */
+export interface TopProductsEvent {
+  byReviews: ProductSummary[];
+  byRating: ProductSummary[];
+  total: number;
+}
+
 export interface ProductPage {
   products: ProductSummary[];
   nextCursor?: string;

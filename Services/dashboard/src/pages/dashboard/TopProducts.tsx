@@ -1,27 +1,35 @@
 import { useEffect, useState } from "react";
-import { productApi, productName, ProductSummary } from "../../api/products";
+import { productApi, productName, ProductSummary, TopProductsEvent } from "../../api/products";
 import { ProductLink } from "../../components/ProductLink";
 import { formatCount } from "../../format";
 
 const REFRESH_MS = 5000;
 
-/** The live top 10 products, by reviews or by rating (products with at least 5 reviews), and how many there are. */
-export function TopProducts({ hidden }: { hidden: boolean }) {
+/**
+ * The live top 10 products, by reviews or by rating (products with at least 5 reviews), and how many there are.
+ * Loaded once with the GETs, then kept current by the live stream's `products` event (`live`); while the stream is
+ * down (`live` null) it polls every 5 s.
+ */
+export function TopProducts({ hidden, live }: { hidden: boolean; live: TopProductsEvent | null }) {
   const [by, setBy] = useState<"reviews" | "rating">("reviews");
-  const [top, setTop] = useState<ProductSummary[]>([]);
-  const [total, setTotal] = useState<number | null>(null);
+  const [loaded, setLoaded] = useState<ProductSummary[]>([]);
+  const [loadedTotal, setLoadedTotal] = useState<number | null>(null);
+  const following = live !== null;
 
   useEffect(() => {
     if (hidden) return;
     let current = true;
     const load = () => {
-      productApi.top(by).then((loaded) => { if (current) setTop(loaded); }, () => undefined);
-      productApi.page("reviews", 1).then((page) => { if (current) setTotal(page.total); }, () => undefined);
+      productApi.top(by).then((top) => { if (current) setLoaded(top); }, () => undefined);
+      productApi.page("reviews", 1).then((page) => { if (current) setLoadedTotal(page.total); }, () => undefined);
     };
     load();
-    const timer = window.setInterval(load, REFRESH_MS);
+    const timer = following ? undefined : window.setInterval(load, REFRESH_MS);
     return () => { current = false; window.clearInterval(timer); };
-  }, [by, hidden]);
+  }, [by, hidden, following]);
+
+  const top = live ? (by === "reviews" ? live.byReviews : live.byRating) : loaded;
+  const total = live ? live.total : loadedTotal;
 
   return (
     <section className="panel" id="top-products" data-testid="top-products" data-by={by}>
