@@ -88,7 +88,7 @@ let package = Package(
                                                        .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests"),
         .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", logging], path: "Tests/ServiceSupportTests"),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", hummingbirdTesting, asyncHTTPClient], path: "Tests/GatewayTests"),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ReviewContracts", hummingbirdTesting, asyncHTTPClient], path: "Tests/GatewayTests"),
     ],
     swiftLanguageModes: [.v5]
 )

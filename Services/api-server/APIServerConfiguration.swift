@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import ReviewContracts
 
 /// Everything the api-server needs to start, parsed from flags and environment by ``APIServerCommand``.
 struct APIServerConfiguration: Sendable {
@@ -16,7 +17,7 @@ struct APIServerConfiguration: Sendable {
     /// How long the producer waits to fill a batch before sending; each POST waits at least this long.
     var lingerMilliseconds = 5
     /// Largest accepted request body; the contract's 64 KiB (docs/data-contracts.md).
-    var maxBodyBytes = 64 * 1024
+    var maxBodyBytes = ReviewLimits.maxBodyBytes
     /// Whether `POST /api/v1/register` creates accounts (else 403).
     var allowRegistration = false
     /// Whether reviews may be posted without a session (the local stack's feed and the seed's clients).

@@ -52,10 +52,11 @@ struct MongoProductRepository: ProductRepository {
     }
 
     func reviews(productID: String, before: Int?, limit: Int) async throws -> [ProductReviewEntry] {
-        var filter: BSONDocument = ["itemId": .string(productID)]
-        if let before { filter["seq"] = ["$lt": .int64(Int64(before))] }
+        typealias Field = SentimentDocument.CodingKeys
+        var filter: BSONDocument = [Field.itemId.rawValue: .string(productID)]
+        if let before { filter[Field.seq.rawValue] = ["$lt": .int64(Int64(before))] }
         return try await database.collection(ResultCollections.sentiment)
-            .find(filter, sort: ["itemId": 1, "seq": -1], limit: limit)
+            .find(filter, sort: [Field.itemId.rawValue: 1, Field.seq.rawValue: -1], limit: limit)
             .compactMap(Self.review(from:))
     }
 
@@ -76,14 +77,10 @@ struct MongoProductRepository: ProductRepository {
     private static let figuresOnly: BSONDocument = [Field.keywords.rawValue: 0]
 
     static func review(from document: BSONDocument) -> ProductReviewEntry? {
-        guard let id = document["_id"]?.stringValue, let review = document["review"]?.stringValue,
-              let expected = document["expected"]?.stringValue, let result = document["result"]?.stringValue,
-              let seq = document["seq"]?.intValue
-        else { return nil }
+        guard let stored = MongoResultsRepository.decoded(SentimentDocument.self, from: document), let seq = stored.seq else { return nil }
         return ProductReviewEntry(
-            id: id, itemId: document["itemId"]?.stringValue, review: review, score: document["score"]?.doubleValue,
-            expected: expected, result: result, probability: document["probability"]?.doubleValue,
-            processedAt: document["processedAt"]?.dateValue, seq: seq
+            id: stored.id, itemId: stored.itemId, review: stored.review, score: stored.score, expected: stored.expected,
+            result: stored.result, probability: stored.probability, processedAt: stored.processedAt, seq: seq
         )
     }
 }

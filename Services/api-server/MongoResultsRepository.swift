@@ -3,12 +3,13 @@ import Mongo
 import ReviewContracts
 
 /// Reads the result collections with one query per call (two for the newest predictions), and follows the batch
-/// records.
+/// records; every document is decoded as its type in ReviewContracts (``SentimentDocument``, ``AccuracyDocument``,
+/// ``TotalsDocument``, ``BatchRecordDocument``, ``WordCountDocument``), so reader and writer share one schema.
 struct MongoResultsRepository: ResultsRepository {
     let database: MongoDatabase
 
     func topWords(limit: Int) async throws -> [WordCountEntry] {
-        try await wordCounts(sort: ["count": -1, "_id": 1], limit: limit).map { WordCountEntry(_id: $0.0, value: $0.0, count: $0.1) }
+        try await wordCounts(sort: [WordCountDocument.CodingKeys.count.rawValue: -1, "_id": 1], limit: limit).map { WordCountEntry(_id: $0.0, value: $0.0, count: $0.1) }
     }
 
     /// The newest predictions are those with `seq` in (total − limit, total]: a range the `seq` index answers in
@@ -25,8 +26,9 @@ struct MongoResultsRepository: ResultsRepository {
     /// Points the processor wrote with their total in the indexed `reviews` field (points written before that field
     /// existed are only read by ``recentAccuracy(limit:)``).
     func accuracy(after total: Int) async throws -> [AccuracyPoint] {
-        try await database.collection(ResultCollections.accuracy)
-            .find(["reviews": ["$gt": .int64(Int64(total))]], sort: ["reviews": -1], limit: ResultsSnapshot.size)
+        typealias Field = AccuracyDocument.CodingKeys
+        return try await database.collection(ResultCollections.accuracy)
+            .find([Field.reviews.rawValue: ["$gt": .int64(Int64(total))]], sort: [Field.reviews.rawValue: -1], limit: ResultsSnapshot.size)
             .compactMap(Self.accuracyPoint(from:))
     }
 
@@ -43,15 +45,13 @@ struct MongoResultsRepository: ResultsRepository {
 
     private func wordCounts(sort: BSONDocument? = nil, limit: Int? = nil, session: MongoSession? = nil) async throws -> [(String, Int)] {
         try await database.collection(ResultCollections.wordCount).find([:], sort: sort, limit: limit, session: session)
-            .compactMap { document in
-                guard let word = document["_id"]?.stringValue, let count = document["count"]?.intValue else { return nil }
-                return (word, count)
-            }
+            .compactMap { Self.decoded(WordCountDocument.self, from: $0).map { ($0.word, $0.count) } }
     }
 
     private func predictions(upTo total: Int, limit: Int, session: MongoSession? = nil) async throws -> [PredictionEntry] {
-        try await database.collection(ResultCollections.sentiment)
-            .find(["seq": ["$gt": .int64(Int64(total - limit))]], sort: ["seq": -1], limit: limit, session: session)
+        let seq = SentimentDocument.CodingKeys.seq.rawValue
+        return try await database.collection(ResultCollections.sentiment)
+            .find([seq: ["$gt": .int64(Int64(total - limit))]], sort: [seq: -1], limit: limit, session: session)
             .compactMap(Self.prediction(from:))
     }
 
@@ -69,9 +69,9 @@ struct MongoResultsRepository: ResultsRepository {
             case "insert", "replace":
                 guard let document = event["fullDocument"]?.documentValue else { return .skip }
                 // A batch with too many words to name records none; the word counts must be read again.
-                if document["wordsOmitted"] == .bool(true) { return .finish }
-                guard let record = Self.batchRecord(from: document) else { return .skip }
-                return .yield(record)
+                guard let record = Self.decoded(BatchRecordDocument.self, from: document) else { return .skip }
+                if record.wordsOmitted == true { return .finish }
+                return .yield(Self.batchRecord(record))
             case "delete", "update":
                 // The processor deleting records past their retention; nothing else changes them.
                 return .skip
@@ -82,21 +82,17 @@ struct MongoResultsRepository: ResultsRepository {
         }
     }
 
-    static func batchRecord(from document: BSONDocument) -> BatchRecord? {
-        guard let batch = document["_id"]?.intValue, let totals = document["totals"]?.documentValue,
-              let words = document["words"]?.arrayValue, let counts = document["counts"]?.arrayValue, words.count == counts.count
-        else { return nil }
-        var increments: [(String, Int)] = []
-        increments.reserveCapacity(words.count)
-        for (word, count) in zip(words, counts) {
-            guard let word = word.stringValue, let count = count.intValue else { return nil }
-            increments.append((word, count))
-        }
-        return BatchRecord(
-            batch: batch, totals: ResultTotals(document: totals), words: increments,
-            predictions: (document["predictions"]?.arrayValue ?? []).compactMap { $0.documentValue.flatMap(prediction(from:)) },
-            accuracy: document["accuracy"]?.documentValue.flatMap(accuracyPoint(from:))
+    static func batchRecord(_ record: BatchRecordDocument) -> BatchRecord {
+        BatchRecord(
+            batch: record.batch, totals: ResultTotals(record.totals), words: Array(zip(record.words, record.counts)),
+            predictions: (record.predictions ?? []).map(PredictionEntry.init),
+            accuracy: record.accuracy.map { AccuracyPoint(_id: $0.total, value: $0.value) }
         )
+    }
+
+    /// The document as `T`, nil when it is not one (a reader skips it rather than failing every read).
+    static func decoded<T: Decodable>(_ type: T.Type, from document: BSONDocument) -> T? {
+        try? BSONDecoder().decode(type, from: document)
     }
 
     /// What to do with one change event.
@@ -133,8 +129,7 @@ struct MongoResultsRepository: ResultsRepository {
     }
 
     static func accuracyPoint(from document: BSONDocument) -> AccuracyPoint? {
-        guard let total = document["_id"]?.intValue, let value = document["value"]?.doubleValue else { return nil }
-        return AccuracyPoint(_id: total, value: value)
+        decoded(AccuracyDocument.self, from: document).map { AccuracyPoint(_id: $0.total, value: $0.value) }
     }
 
     func totals() async throws -> ResultTotals {
@@ -142,8 +137,8 @@ struct MongoResultsRepository: ResultsRepository {
     }
 
     private func totals(session: MongoSession?) async throws -> ResultTotals {
-        ResultTotals(document: try await database.collection(ResultCollections.totals)
-            .findOne(["_id": .string(ResultCollections.totalsID)], session: session))
+        let document = try await database.collection(ResultCollections.totals).findOne(["_id": .string(ResultCollections.totalsID)], session: session)
+        return ResultTotals(document.flatMap { Self.decoded(TotalsDocument.self, from: $0) } ?? TotalsDocument())
     }
 
     func prediction(id: String) async throws -> PredictionEntry? {
@@ -155,28 +150,26 @@ struct MongoResultsRepository: ResultsRepository {
     }
 
     static func prediction(from document: BSONDocument) -> PredictionEntry? {
-        guard let id = document["_id"]?.stringValue, let review = document["review"]?.stringValue,
-              let expected = document["expected"]?.stringValue, let result = document["result"]?.stringValue
-        else { return nil }
-        return PredictionEntry(
-            _id: id, review: review, expected: expected, result: result,
-            probability: document["probability"]?.doubleValue,
-            modelVersion: document["modelVersion"]?.stringValue,
-            processedAt: document["processedAt"]?.dateValue
-        )
+        decoded(SentimentDocument.self, from: document).map(PredictionEntry.init)
     }
 }
 
 extension ResultTotals {
-    /// The totals document's fields; all zero when there is none yet.
-    init(document totals: BSONDocument?) {
+    /// The API's names for the stored totals.
+    init(_ totals: TotalsDocument) {
         self.init(
-            reviews: totals?["count"]?.intValue ?? 0,
-            correct: totals?["correct"]?.intValue ?? 0,
-            modelVersion: totals?["modelVersion"]?.stringValue,
-            distinctWords: totals?["words"]?.intValue ?? 0,
-            deadLettered: totals?["deadLettered"]?.intValue ?? 0,
-            batches: totals?["batches"]?.intValue ?? 0
+            reviews: totals.count, correct: totals.correct, modelVersion: totals.modelVersion, distinctWords: totals.words,
+            deadLettered: totals.deadLettered, batches: totals.batches
+        )
+    }
+}
+
+extension PredictionEntry {
+    /// The seed's prediction row of a stored review.
+    init(_ document: SentimentDocument) {
+        self.init(
+            _id: document.id, review: document.review, expected: document.expected, result: document.result,
+            probability: document.probability, modelVersion: document.modelVersion, processedAt: document.processedAt
         )
     }
 }

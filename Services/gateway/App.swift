@@ -51,7 +51,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Connections kept per upstream; each open event stream holds one [env: UPSTREAM_CONNECTIONS].")
     var upstreamConnections = EnvironmentDefault.int("UPSTREAM_CONNECTIONS", 1024)
     @Option(help: "Largest request body in bytes; larger ones get 413 [env: MAX_BODY_BYTES].")
-    var maxBodyBytes = EnvironmentDefault.int("MAX_BODY_BYTES", 70_000)
+    var maxBodyBytes = EnvironmentDefault.int("MAX_BODY_BYTES", GatewayConfiguration().maxBodyBytes)
     @Option(help: "Requests per second allowed per client address, 0 for no limit [env: RATE_LIMIT].")
     var rateLimit = EnvironmentDefault.double("RATE_LIMIT", 200)
     @Option(help: "Requests a client may send at once above the rate [env: RATE_BURST].")

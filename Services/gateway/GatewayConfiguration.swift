@@ -28,7 +28,9 @@ struct GatewayConfiguration: Sendable {
     /// Connections kept per upstream. Each open event stream holds one for its whole life, so this is large.
     var upstreamConnections = 1024
     /// Largest request body passed to an upstream: 64 KiB of review plus the JSON around it.
-    var maxBodyBytes = 70_000
+    /// A review POST at the api-server's limit must pass (ReviewContracts' `ReviewLimits.maxBodyBytes`; the
+    /// gateway tests check they agree).
+    var maxBodyBytes = 64 * 1024
     /// Sustained requests per second allowed per client address; 0 turns rate limiting off.
     var rateLimit: Double = 200
     /// Requests a client may send at once before the sustained rate applies.

@@ -32,7 +32,7 @@ struct CatalogStore: Sendable {
     }
 
     func storedOffsets(topic: String) async throws -> [KafkaTopicPartition: Int64] {
-        let documents = try await database.collection(ResultCollections.offsets).find(["topic": .string(topic)])
+        let documents = try await database.collection(ResultCollections.offsets).find(StoredPositionWrite.filter(topic: topic))
         return ResultStore.offsets(from: documents)
     }
 
@@ -56,16 +56,7 @@ struct CatalogStore: Sendable {
                 try await CatalogSearchTerms.write(products, before: before, in: database, session: session)
             }
             try await database.collection(ResultCollections.offsets).bulkWrite(
-                fresh.nextOffsets.map { partition, next in
-                    .updateOne(
-                        filter: ["_id": .string(ResultStore.offsetID(partition))],
-                        update: ["$set": [
-                            "topic": .string(partition.topic), "partition": .int64(Int64(partition.partition)),
-                            "next": .int64(next), "updatedAt": .date(now),
-                        ]],
-                        upsert: true
-                    )
-                },
+                fresh.nextOffsets.map { partition, next in StoredPositionWrite.operation(partition, next: next, lastKey: nil, at: now) },
                 ordered: false, session: session
             )
             outcome.written = products.count

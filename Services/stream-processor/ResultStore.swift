@@ -91,7 +91,7 @@ struct ResultStore: Sendable {
 
     /// Stored next offsets for every partition of `topic`.
     func storedOffsets(topic: String, session: MongoSession? = nil) async throws -> [KafkaTopicPartition: Int64] {
-        let documents = try await database.collection(ResultCollections.offsets).find(["topic": .string(topic)], session: session)
+        let documents = try await database.collection(ResultCollections.offsets).find(StoredPositionWrite.filter(topic: topic), session: session)
         return Self.offsets(from: documents)
     }
 
@@ -117,7 +117,7 @@ struct ResultStore: Sendable {
 
     /// Stored positions of every partition of `topic`.
     func storedPositions(topic: String) async throws -> [KafkaTopicPartition: StoredPosition] {
-        let documents = try await database.collection(ResultCollections.offsets).find(["topic": .string(topic)], as: StoredPosition.self)
+        let documents = try await database.collection(ResultCollections.offsets).find(StoredPositionWrite.filter(topic: topic), as: StoredPosition.self)
         return Dictionary(documents.map { (KafkaTopicPartition(topic: $0.topic, partition: Int32($0.partition)), $0) }) { first, _ in first }
     }
 
@@ -125,13 +125,8 @@ struct ResultStore: Sendable {
     /// review-id check keeps what was counted from being counted twice), or forward past messages retention removed
     /// before they were read. Forgets the last key, which no longer describes the message before `offset`.
     func moveStoredPosition(_ partition: KafkaTopicPartition, to offset: Int64) async throws {
-        try await database.collection(ResultCollections.offsets).updateOne(
-            filter: ["_id": .string(Self.offsetID(partition))],
-            update: [
-                "$set": ["topic": .string(partition.topic), "partition": .int64(Int64(partition.partition)), "next": .int64(offset), "updatedAt": .date(Date())],
-                "$unset": ["lastKey": ""],
-            ],
-            upsert: true
+        _ = try await database.collection(ResultCollections.offsets).bulkWrite(
+            [StoredPositionWrite.operation(partition, next: offset, lastKey: nil, at: Date())]
         )
     }
 
@@ -229,16 +224,17 @@ struct ResultStore: Sendable {
             outcome.counted = fresh.reviews.count
             outcome.correct = fresh.reviews.lazy.filter(\.isCorrect).count
             outcome.deadLettered = fresh.deadLetters.count
-            var set: BSONDocument = ["updatedAt": .date(now)]
-            if let version = fresh.reviews.last?.modelVersion { set["modelVersion"] = .string(version) }
+            typealias Total = TotalsDocument.CodingKeys
+            var set: BSONDocument = [Total.updatedAt.rawValue: .date(now)]
+            if let version = fresh.reviews.last?.modelVersion { set[Total.modelVersion.rawValue] = .string(version) }
             let reply = try await database.runCommand([
                 "findAndModify": .string(ResultCollections.totals),
                 "query": ["_id": .string(ResultCollections.totalsID)],
                 "update": [
                     "$inc": [
-                        "count": .int64(Int64(outcome.counted)), "correct": .int64(Int64(outcome.correct)),
-                        "deadLettered": .int64(Int64(outcome.deadLettered)), "words": .int64(Int64(newWords)),
-                        "batches": 1,
+                        Total.count.rawValue: .int64(Int64(outcome.counted)), Total.correct.rawValue: .int64(Int64(outcome.correct)),
+                        Total.deadLettered.rawValue: .int64(Int64(outcome.deadLettered)), Total.words.rawValue: .int64(Int64(newWords)),
+                        Total.batches.rawValue: 1,
                     ],
                     "$set": .document(set),
                 ],
@@ -246,71 +242,37 @@ struct ResultStore: Sendable {
             ], session: session)
             outcome.roundTrips += 1
             outcome.lap("totals")
-            let totals = reply["value"]?.documentValue
-            let total = totals?["count"]?.intValue ?? outcome.counted
-            let correct = totals?["correct"]?.intValue ?? outcome.correct
-            outcome.totalReviews = total
-            outcome.totalCorrect = correct
+            let totals = try reply["value"]?.documentValue.map { try BSONDecoder().decode(TotalsDocument.self, from: $0) }
+                ?? TotalsDocument(count: outcome.counted, correct: outcome.correct)
+            outcome.totalReviews = totals.count
+            outcome.totalCorrect = totals.correct
 
-            var words: [BSON] = [], counts: [BSON] = []
-            words.reserveCapacity(wordCounts.count)
-            counts.reserveCapacity(wordCounts.count)
-            for (word, count) in wordCounts {
-                words.append(.string(word))
-                counts.append(.int64(Int64(count)))
-            }
-            var record: BSONDocument = [
-                "_id": .int64(Int64(totals?["batches"]?.intValue ?? 0)),
-                "totals": .document(totals ?? [:]),
-                "words": .array(words), "counts": .array(counts),
-                "at": .date(now),
-            ]
-            if words.count > Self.recordedWordsLimit {
-                // A record must stay far below the database's 16 MB document limit, or the batch could never be
-                // written; readers that find no words in a record read the word counts again.
-                record["words"] = []
-                record["counts"] = []
-                record["wordsOmitted"] = true
-            }
+            var predictions: [SentimentDocument] = []
+            var point: AccuracyDocument?
             if !fresh.reviews.isEmpty {
-                let first = total - fresh.reviews.count
-                let documents = fresh.reviews.enumerated().map { index, review in
+                let first = totals.count - fresh.reviews.count
+                predictions = fresh.reviews.enumerated().map { index, review in
                     Self.sentimentDocument(review, seq: first + index + 1, processedAt: now)
                 }
-                record["predictions"] = .array(documents.suffix(Self.recordedPredictions).map { .document($0) })
-                try await database.collection(ResultCollections.sentiment).insertMany(documents, ordered: false, session: session)
+                let encoder = BSONEncoder()
+                try await database.collection(ResultCollections.sentiment).insertMany(
+                    try predictions.map { try encoder.encode($0) }, ordered: false, session: session
+                )
                 outcome.lap("sentiment")
-                let point: BSONDocument = [
-                    "_id": .int64(Int64(total)),
-                    // The total again, in an indexed field: readers fetch the points after the newest they know by a
-                    // range on it, which the local database answers from the index (an `_id` range it scans).
-                    "reviews": .int64(Int64(total)),
-                    "value": .double(Double(correct) / Double(max(total, 1))),
-                    "correct": .int64(Int64(correct)),
-                    "at": .date(now),
-                ]
-                try await database.collection(ResultCollections.accuracy).insertOne(point, session: session)
-                record["accuracy"] = .document(point)
+                point = AccuracyDocument(total: totals.count, correct: totals.correct, at: now)
+                try await database.collection(ResultCollections.accuracy).insertOne(point!, session: session)
                 outcome.lap("accuracy")
                 outcome.roundTrips += 2
             }
 
+            let record = BatchRecordDocument(
+                batch: totals.batches, totals: totals, increments: wordCounts, at: now, predictions: predictions, accuracy: point
+            )
             try await writeRecord(record, session: session, outcome: &outcome)
 
             try await database.collection(ResultCollections.offsets).bulkWrite(
                 fresh.nextOffsets.map { partition, next in
-                    var set: BSONDocument = [
-                        "topic": .string(partition.topic), "partition": .int64(Int64(partition.partition)),
-                        "next": .int64(next), "updatedAt": .date(now),
-                    ]
-                    var update: BSONDocument = [:]
-                    if let key = fresh.lastKeys[partition] {
-                        set["lastKey"] = .string(key)
-                    } else {
-                        update["$unset"] = ["lastKey": ""]
-                    }
-                    update["$set"] = .document(set)
-                    return .updateOne(filter: ["_id": .string(Self.offsetID(partition))], update: update, upsert: true)
+                    StoredPositionWrite.operation(partition, next: next, lastKey: fresh.lastKeys[partition], at: now)
                 },
                 ordered: false, session: session
             )
@@ -321,20 +283,18 @@ struct ResultStore: Sendable {
         }
     }
 
-    /// The readers' cache keeps this many predictions, so a batch's record carries no more.
-    static let recordedPredictions = 100
-    /// A record names at most this many words (about 2 MB); a batch with more records none (`wordsOmitted`).
-    static let recordedWordsLimit = 100_000
-
     /// Appends the batch's record to ``ResultCollections/batches`` and, every 100th batch, drops records older than
     /// the retention.
-    private func writeRecord(_ record: BSONDocument, session: MongoSession, outcome: inout Outcome) async throws {
+    private func writeRecord(_ record: BatchRecordDocument, session: MongoSession, outcome: inout Outcome) async throws {
         let log = database.collection(ResultCollections.batches)
         // Replaced, not inserted: if the totals were reset without the records, an old record with this number must
         // not make the transaction fail for ever on a duplicate key.
-        _ = try await log.bulkWrite([.replaceOne(filter: ["_id": record["_id"]!], replacement: record, upsert: true)], session: session)
+        _ = try await log.bulkWrite([.replaceOne(
+            filter: ["_id": .int64(Int64(record.batch))], replacement: try BSONEncoder().encode(record), upsert: true
+        )], session: session)
         outcome.roundTrips += 1
-        if let batch = record["_id"]?.intValue, batch % 100 == 0, batch > ResultCollections.batchLogRetention {
+        let batch = record.batch
+        if batch % 100 == 0, batch > ResultCollections.batchLogRetention {
             _ = try await log.deleteMany(["_id": ["$lte": .int64(Int64(batch - ResultCollections.batchLogRetention))]], session: session)
             outcome.roundTrips += 1
         }
@@ -345,31 +305,21 @@ struct ResultStore: Sendable {
 
     static func offsets(from documents: [BSONDocument]) -> [KafkaTopicPartition: Int64] {
         var offsets: [KafkaTopicPartition: Int64] = [:]
+        let decoder = BSONDecoder()
         for document in documents {
-            guard let topic = document["topic"]?.stringValue, let partition = document["partition"]?.intValue,
-                  let next = document["next"]?.intValue else { continue }
-            offsets[KafkaTopicPartition(topic: topic, partition: Int32(partition))] = Int64(next)
+            guard let stored = try? decoder.decode(StoredPosition.self, from: document) else { continue }
+            offsets[KafkaTopicPartition(topic: stored.topic, partition: Int32(stored.partition))] = stored.next
         }
         return offsets
     }
 
-    static func sentimentDocument(_ review: MicroBatch.Review, seq: Int, processedAt: Date) -> BSONDocument {
-        var document: BSONDocument = [
-            "_id": .string(review.message.id),
-            "review": .string(review.message.reviewText),
-            "expected": .string(review.expected.rawValue),
-            "result": .string(review.prediction.label.rawValue),
-            "score": .double(review.message.overall),
-            "probability": .double(review.prediction.probability),
-            "modelVersion": .string(review.modelVersion),
-            "processedAt": .date(processedAt),
-            "seq": .int64(Int64(seq)),
-            "partition": .int64(Int64(review.position.partition)),
-            "offset": .int64(review.position.offset),
-        ]
-        if let itemId = review.message.itemId { document["itemId"] = .string(itemId) }
-        if let submittedAt = review.message.submittedAt { document["submittedAt"] = .date(submittedAt) }
-        if let userId = review.message.userId { document["userId"] = .string(userId) }
-        return document
+    static func sentimentDocument(_ review: MicroBatch.Review, seq: Int, processedAt: Date) -> SentimentDocument {
+        SentimentDocument(
+            id: review.message.id, review: review.message.reviewText, expected: review.expected.rawValue,
+            result: review.prediction.label.rawValue, score: review.message.overall, probability: review.prediction.probability,
+            modelVersion: review.modelVersion, processedAt: processedAt, seq: seq, partition: Int(review.position.partition),
+            offset: review.position.offset, itemId: review.message.itemId, submittedAt: review.message.submittedAt,
+            userId: review.message.userId
+        )
     }
 }

@@ -6,7 +6,7 @@ public struct ReviewValidator: Sendable {
     public var maxTextBytes: Int
     public var scoreRange: ClosedRange<Double>
 
-    public init(maxTextBytes: Int = 60 * 1024, scoreRange: ClosedRange<Double> = 1...5) {
+    public init(maxTextBytes: Int = ReviewLimits.maxTextBytes, scoreRange: ClosedRange<Double> = 1...5) {
         self.maxTextBytes = maxTextBytes
         self.scoreRange = scoreRange
     }

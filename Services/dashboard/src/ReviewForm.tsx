@@ -2,7 +2,7 @@ import { FormEvent, useEffect, useState } from "react";
 import { api, ApiError } from "./api";
 import type { ReviewStatus } from "./contract";
 import { formatPercent } from "./format";
-import { MAX_REVIEW_BYTES, reviewTextProblem, utf8Length } from "./reviewLimits";
+import { MAX_REVIEW_TEXT_BYTES, reviewTextProblem, utf8Length } from "./reviewLimits";
 
 const STATUS_POLL_MS = 500;
 const STATUS_TIMEOUT_MS = 30_000;
@@ -52,7 +52,7 @@ export function ReviewForm() {
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    const invalid = reviewTextProblem(text);
+    const invalid = reviewTextProblem(text, score);
     setProblem(invalid);
     if (invalid) return;
     setSubmitting(true);
@@ -86,8 +86,8 @@ export function ReviewForm() {
                   onChange={(e) => setScore(Number(e.target.value))}>
             {[5, 4, 3, 2, 1].map((n) => <option key={n} value={n}>{"★".repeat(n)} {n}</option>)}
           </select>
-          <span id="review-size" className={`muted size ${bytes > MAX_REVIEW_BYTES ? "over" : ""}`}>
-            {(bytes / 1024).toFixed(1)} / {MAX_REVIEW_BYTES / 1024} KiB
+          <span id="review-size" className={`muted size ${bytes > MAX_REVIEW_TEXT_BYTES ? "over" : ""}`}>
+            {(bytes / 1024).toFixed(1)} / {MAX_REVIEW_TEXT_BYTES / 1024} KiB
           </span>
           <button type="submit" id="review-submit" data-testid="review-submit" className="primary"
                   disabled={submitting}>
