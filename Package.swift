@@ -9,6 +9,7 @@ let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
 let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let lockedValue: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 
 let package = Package(
     name: "review-stream",
@@ -32,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         // Hummingbird's own dependency, named for the HTTP part types the gateway's pipeline handler reads and writes.
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+        // Hummingbird's own dependency, named for NIOLockedValueBox (values shared with librdkafka's and libmongoc's threads).
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         // bcrypt for stored passwords (HummingbirdBcrypt); swift-crypto above also gives the session-token hashes.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
     ],
@@ -40,8 +43,8 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CMongoc", path: "Shared/CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
 
-        .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle], path: "Shared/Kafka", exclude: ["README.md"]),
-        .target(name: "Mongo", dependencies: ["CMongoc", logging], path: "Shared/Mongo", exclude: ["README.md"]),
+        .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle, lockedValue], path: "Shared/Kafka", exclude: ["README.md"]),
+        .target(name: "Mongo", dependencies: ["CMongoc", logging, lockedValue], path: "Shared/Mongo", exclude: ["README.md"]),
         // The analysis core is numeric code that is 20–50× slower unoptimised; tests and the local stack train models with
         // it, so it is optimised in debug builds too.
         .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
@@ -61,7 +64,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "StreamProcessor",
-            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle],
+            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
+                           lockedValue],
             path: "Services/stream-processor"
         ),
         .executableTarget(
@@ -74,7 +78,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "Trainer",
-            dependencies: ["ReviewAnalysis", "ReviewContracts", "Mongo", argumentParser],
+            dependencies: ["ReviewAnalysis", "ReviewContracts", "Mongo", argumentParser,
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "CompressNIO", package: "compress-nio"),
+                           .product(name: "NIOCore", package: "swift-nio")],
             path: "Services/trainer",
             exclude: ["README.md"]
         ),

@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Logging
 import Metrics
+import NIOConcurrencyHelpers
 import ReviewContracts
 import ServiceLifecycle
 
@@ -23,7 +24,7 @@ final class CatalogService: Service, @unchecked Sendable {
     private let validator = ProductValidator()
     private let written = Counter(label: "stream_catalog_products_total")
     private let deadLettered = Counter(label: "stream_catalog_dead_letters_total")
-    private let stopping = CompletionFlag()
+    private let stopping = NIOLockedValueBox(false)
     /// Where reading each partition goes on: the stored offsets, advanced by each committed write.
     private var next: [KafkaTopicPartition: Int64] = [:]
 
@@ -48,7 +49,7 @@ final class CatalogService: Service, @unchecked Sendable {
                     try await self.store.storedOffsets(topic: self.configuration.productsTopic)
                 }
                 self.logger.info("following the catalog", metadata: ["topic": "\(self.configuration.productsTopic)", "partitions": "\(topicPartitions.count)"])
-                while !self.stopping.isSet {
+                while !self.stopping.withLockedValue { $0 } {
                     do {
                         let unread = try await self.unreadPositions(topicPartitions, consumer: consumer)
                         if !unread.isEmpty { try await self.drain(unread, consumer: consumer) }
@@ -60,17 +61,17 @@ final class CatalogService: Service, @unchecked Sendable {
                 }
                 await consumer.close()
             } onGracefulShutdown: {
-                self.stopping.set()
+                self.stopping.withLockedValue { $0 = true }
             }
         } onCancel: {
-            self.stopping.set()
+            self.stopping.withLockedValue { $0 = true }
         }
     }
 
     /// The topic's partitions, waiting for it to exist; nil when a stop came first.
     private func partitions() async -> [KafkaTopicPartition]? {
         let topic = configuration.productsTopic
-        while !stopping.isSet {
+        while !stopping.withLockedValue { $0 } {
             if let admin = try? KafkaAdmin(bootstrapServers: configuration.kafkaBrokers, security: configuration.kafkaSecurity, logger: logger) {
                 let count = try? await admin.partitionCount(topic: topic)
                 admin.close()
@@ -97,7 +98,7 @@ final class CatalogService: Service, @unchecked Sendable {
     private func drain(_ positions: [KafkaTopicPartitionOffset], consumer: KafkaConsumer) async throws {
         try await consumer.assign(positions)
         var quietPolls = 0
-        while !stopping.isSet, quietPolls < 3 {
+        while !stopping.withLockedValue { $0 }, quietPolls < 3 {
             let messages = try await consumer.poll(maxMessages: configuration.batchSize, timeout: .milliseconds(200))
             guard !messages.isEmpty else { quietPolls += 1; continue }
             quietPolls = 0
@@ -132,7 +133,7 @@ final class CatalogService: Service, @unchecked Sendable {
             do {
                 return try await work()
             } catch {
-                if stopping.isSet { throw error }
+                if stopping.withLockedValue { $0 } { throw error }
                 logger.error("\(what) failed; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(10))

@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Logging
 import Mongo
+import NIOConcurrencyHelpers
 import ReviewAnalysis
 import ReviewContracts
 import ServiceLifecycle
@@ -73,7 +74,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     }
 
     private func consume(_ consumer: KafkaConsumer) async throws {
-        var writing: (task: Task<ResultStore.Outcome, Never>, done: CompletionFlag, batch: MicroBatch, started: ContinuousClock.Instant)?
+        var writing: (task: Task<ResultStore.Outcome, Never>, done: NIOLockedValueBox<Bool>, batch: MicroBatch, started: ContinuousClock.Instant)?
         var idle: IdleFetchPause?
         if case .fixed = configuration.assignment, configuration.idlePauseAfter > .zero {
             idle = IdleFetchPause(probeInterval: configuration.idleProbeInterval, state: state, metrics: metrics, logger: logger)
@@ -87,7 +88,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                 // timeout first would hold the next batch back whenever a write is quicker than that.
                 let timeout = writing == nil ? configuration.batchTimeout : min(configuration.batchTimeout, .milliseconds(20))
                 messages = try await consumer.poll(maxMessages: configuration.batchSize, timeout: timeout)
-                while let current = writing, !current.done.isSet, messages.count < configuration.maxBatchSize, !state.stopRequested {
+                while let current = writing, !current.done.withLockedValue { $0 }, messages.count < configuration.maxBatchSize, !state.stopRequested {
                     let more = try await consumer.poll(
                         maxMessages: min(configuration.batchSize, configuration.maxBatchSize - messages.count),
                         timeout: .milliseconds(20)
@@ -134,9 +135,9 @@ final class ReviewStreamService: Service, @unchecked Sendable {
             // re-sends them (at least once, keyed by source position) rather than losing them.
             let newDeadLetters = batch.deadLetters.filter { state.isUnprocessed($0.source) }
             try await publishDeadLetters(newDeadLetters)
-            let done = CompletionFlag()
+            let done = NIOLockedValueBox(false)
             let task = Task {
-                defer { done.set() }
+                defer { done.withLockedValue { $0 = true } }
                 return await self.write(batch)
             }
             writing = (task, done, batch, .now)
@@ -426,15 +427,12 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     /// polling thread (never on the cooperative pool), so blocking it briefly is safe.
     static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> T? {
         let semaphore = DispatchSemaphore(value: 0)
-        let box = ResultBox<T>()
+        let box = NIOLockedValueBox<T?>(nil)
         Task {
-            box.value = try? await work()
+            let value = try? await work()
+            box.withLockedValue { $0 = value }
             semaphore.signal()
         }
-        return semaphore.wait(timeout: .now() + 15) == .success ? box.value : nil
+        return semaphore.wait(timeout: .now() + 15) == .success ? box.withLockedValue { $0 } : nil
     }
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var value: T?
 }

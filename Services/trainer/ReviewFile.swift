@@ -1,4 +1,7 @@
+import CompressNIO
+import Crypto
 import Foundation
+import NIOCore
 import ReviewAnalysis
 
 /// A McAuley-style JSON-lines review file (`{"reviewText", "overall", "summary"?, …}` per line), plain or gzip.
@@ -17,8 +20,8 @@ struct ReviewFile {
         } catch {
             throw DataFileError.unreadable(path: path, reason: (error as NSError).localizedDescription)
         }
-        sha256 = SHA256Digest.hex(of: raw)
-        let data = raw.starts(with: [0x1F, 0x8B]) ? try Self.gunzip(path: path) : raw
+        sha256 = SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined()
+        let data = raw.starts(with: [0x1F, 0x8B]) ? try Self.gunzip(raw, path: path) : raw
         reviews = []
         skippedLines = 0
         let decoder = JSONDecoder()
@@ -61,25 +64,14 @@ struct ReviewFile {
         return LabeledReview(text: review.reviewText, summary: review.summary ?? "", score: review.overall)
     }
 
-    /// Foundation has no inflate on Linux, so gzip files go through the system's `gzip`.
-    private static func gunzip(path: String) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-dc", "--", path]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+    /// Foundation has no inflate on Linux: zlib through CompressNIO.
+    private static func gunzip(_ compressed: Data, path: String) throws -> Data {
+        var buffer = ByteBuffer(bytes: compressed)
         do {
-            try process.run()
+            var plain = try buffer.decompress(with: .gzip())
+            return Data(plain.readBytes(length: plain.readableBytes) ?? [])
         } catch {
-            throw DataFileError.unreadable(path: path, reason: "it is gzip-compressed and gzip could not be run (\(error))")
+            throw DataFileError.unreadable(path: path, reason: "it starts like gzip but does not decompress (\(error))")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw DataFileError.unreadable(path: path, reason: "gzip failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
-        return data
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 internal import CRdKafka
 
 /// A consumer-group member reading its assigned partitions in micro-batches. Thread-safe.
@@ -12,7 +13,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let pollWorker: RDKafkaWorker
     private let controlWorker: RDKafkaWorker
     private let logger: Logger
-    private let closing = RDKafkaFlag()
+    private let closing = NIOLockedValueBox(false)
     private let lock = NSLock()
     private var closeTask: Task<Void, Never>?
     private let outOfRange = RDKafkaPositionList()
@@ -52,13 +53,13 @@ public final class KafkaConsumer: @unchecked Sendable {
         guard maxMessages > 0 else { return [] }
         try checkOpen()
         let client = self.client, logger = self.logger, closing = self.closing, outOfRange = self.outOfRange
-        let cancelled = RDKafkaFlag()
+        let cancelled = NIOLockedValueBox(false)
         let deadline = ContinuousClock.now + timeout
         return try await withTaskCancellationHandler {
             try await pollWorker.run {
                 let handle = try client.handle()
                 var messages: [KafkaConsumerMessage] = []
-                while messages.count < maxMessages, !cancelled.isSet, !closing.isSet {
+                while messages.count < maxMessages, !cancelled.withLockedValue { $0 }, !closing.withLockedValue { $0 } {
                     let remaining = max(0, (deadline - .now).millisecondsRoundedUp)
                     // Short slices keep cancellation and close() responsive.
                     guard let message = rd_kafka_consumer_poll(handle, Int32(min(remaining, 100))) else {
@@ -90,7 +91,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 return messages
             }
         } onCancel: {
-            cancelled.set()
+            cancelled.withLockedValue { $0 = true }
         }
     }
 
@@ -200,7 +201,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Leaves the group cleanly (`rd_kafka_consumer_close`, which revokes the assignment through the rebalance
     /// handler), then destroys the handle. A poll in progress returns early. Idempotent.
     public func close() async {
-        closing.set()
+        closing.withLockedValue { $0 = true }
         let task = lock.withLock {
             if let existing = closeTask { return existing }
             let task = Task { await self.performClose() }
@@ -226,7 +227,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     private func checkOpen() throws {
-        if closing.isSet { throw KafkaError.closed("the Kafka consumer") }
+        if closing.withLockedValue { $0 } { throw KafkaError.closed("the Kafka consumer") }
     }
 
     private func control<T>(_ body: @escaping (OpaquePointer) throws -> T) async throws -> T {

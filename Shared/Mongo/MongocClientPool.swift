@@ -1,6 +1,7 @@
 import CMongoc
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 
 /// Owns the `mongoc_uri_t` and `mongoc_client_pool_t` of one `MongoClient`.
 ///
@@ -66,13 +67,13 @@ final class MongocClientPool: @unchecked Sendable {
     /// Takes a permit, blocking the calling thread; only for dedicated threads such as change-stream readers.
     func acquireBlocking() throws {
         let semaphore = DispatchSemaphore(value: 0)
-        let outcome = LockedBox<Result<Void, MongoError>?>(nil)
+        let outcome = NIOLockedValueBox<Result<Void, MongoError>?>(nil)
         enqueue { result in
-            outcome.value = result
+            outcome.withLockedValue { $0 = result }
             semaphore.signal()
         }
         semaphore.wait()
-        try outcome.value?.get()
+        try outcome.withLockedValue { $0 }?.get()
     }
 
     private func enqueue(_ waiter: @escaping Waiter) {

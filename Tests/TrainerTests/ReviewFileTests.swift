@@ -17,12 +17,47 @@ struct ReviewFileTests {
     }
 
     @Test func trainingDataHashIsTheFileSHA256() throws {
-        let file = try TrainerProcess.temporaryFile("hash.jsonl", contents: "abc")
-        #expect(SHA256Digest.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        let twoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
-        #expect(SHA256Digest.hex(of: Array(twoBlocks.utf8)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(SHA256Digest.hex(of: [UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(throws: DataFileError.self) { try ReviewFile(path: file.path, skipInvalid: false) }
+        // "abc" is not a review file.
+        let bad = try TrainerProcess.temporaryFile("hash.jsonl", contents: "abc")
+        #expect(throws: DataFileError.self) { try ReviewFile(path: bad.path, skipInvalid: false) }
+        let line = #"{"reviewText": "Love it", "overall": 5}"#
+        let file = try TrainerProcess.temporaryFile("one.jsonl", contents: line)
+        let expected = Self.sha256sum(file)
+        #expect(expected.count == 64)
+        #expect(try ReviewFile(path: file.path, skipInvalid: false).sha256 == expected)
+    }
+
+    @Test func aGzipFileReadsLikeThePlainOneAndIsHashedAsStored() throws {
+        let plain = try TrainerProcess.temporaryFile("gz.jsonl", contents: """
+        {"reviewText": "Love it", "overall": 5.0, "summary": "Great"}
+        {"reviewText": "Too small", "overall": 2}
+        """)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-kf", "--", plain.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let compressed = URL(fileURLWithPath: plain.path + ".gz")
+        let read = try ReviewFile(path: compressed.path, skipInvalid: false)
+        #expect(read.reviews.map(\.text) == ["Love it", "Too small"])
+        #expect(read.sha256 == Self.sha256sum(compressed))
+        #expect(read.sha256 != (try ReviewFile(path: plain.path, skipInvalid: false)).sha256)
+        // Bytes that start like gzip but are not: a clear error, not a crash.
+        let broken = try TrainerProcess.temporaryFile("broken.jsonl.gz")
+        try Data([0x1F, 0x8B] + Array("not gzip at all".utf8)).write(to: broken)
+        #expect(throws: DataFileError.self) { try ReviewFile(path: broken.path, skipInvalid: false) }
+    }
+
+    /// The digest `sha256sum` (coreutils) prints for the file.
+    static func sha256sum(_ file: URL) -> String {
+        let process = Process(), output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", "--", file.path]
+        process.standardOutput = output
+        try? process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(text.prefix(64))
     }
 
     @Test func missingFileIsReportedByPath() {
