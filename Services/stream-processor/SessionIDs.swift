@@ -1,10 +1,9 @@
-import Foundation
+import NIOConcurrencyHelpers
 
 /// Database session ids a ``ResultStore`` has already noted.
-final class SessionIDs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ids: Set<String> = []
+final class SessionIDs: Sendable {
+    private let ids = NIOLockedValueBox(Set<String>())
 
     /// True the first time `id` is inserted.
-    func insert(_ id: String) -> Bool { lock.withLock { ids.insert(id).inserted } }
+    func insert(_ id: String) -> Bool { ids.withLockedValue { $0.insert(id).inserted } }
 }

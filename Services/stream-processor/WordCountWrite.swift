@@ -1,5 +1,6 @@
 import Foundation
 import Mongo
+import NIOConcurrencyHelpers
 
 /// The `wordcount` writes of one batch, as few statements as the local database needs.
 ///
@@ -76,21 +77,20 @@ struct WordCountWrite {
 /// The words known to be stored in `wordcount`: those read when the processor starts and those of every batch it
 /// committed since. Words are never deleted there, so a known word stays stored (unless the database itself is
 /// dropped, which ``WordCountWrite`` detects). Shared by every write of the process.
-final class KnownWords: @unchecked Sendable {
-    private let lock = NSLock()
-    private var words: Set<String> = []
+final class KnownWords: Sendable {
+    private let words = NIOLockedValueBox(Set<String>())
 
-    func contains(_ word: String) -> Bool { lock.withLock { words.contains(word) } }
+    func contains(_ word: String) -> Bool { words.withLockedValue { $0.contains(word) } }
 
     /// A committed batch stored these words.
     func insert(_ committed: some Sequence<String>) {
-        lock.withLock { words.formUnion(committed) }
+        words.withLockedValue { $0.formUnion(committed) }
     }
 
     /// What was believed stored was not: learn again from the next commits.
     func forget() {
-        lock.withLock { words.removeAll() }
+        words.withLockedValue { $0.removeAll() }
     }
 
-    var count: Int { lock.withLock { words.count } }
+    var count: Int { words.withLockedValue { $0.count } }
 }
