@@ -44,11 +44,13 @@ let package = Package(
         .systemLibrary(name: "CMongoc", path: "Shared/CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
 
         .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle, lockedValue], path: "Shared/Kafka", exclude: ["README.md"]),
-        .target(name: "Mongo", dependencies: ["CMongoc", logging, lockedValue], path: "Shared/Mongo", exclude: ["README.md"]),
+        .target(name: "Mongo", dependencies: ["CMongoc", logging, lockedValue], path: "Shared/Mongo", exclude: ["README.md"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         // The analysis core is numeric code that is 20–50× slower unoptimised; tests and the local stack train models with
         // it, so it is optimised in debug builds too.
         .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "ReviewContracts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/ReviewContracts"),
+        .target(name: "ReviewContracts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/ReviewContracts",
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "ServiceSupport", dependencies: [hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
         // The Kafka security options of the services that talk to Kafka; apart from ServiceSupport so the gateway does not link librdkafka.
         .target(name: "KafkaOptions", dependencies: ["Kafka", "ServiceSupport", argumentParser], path: "Shared/KafkaOptions"),

@@ -23,7 +23,7 @@ final class BlockingExecutor: @unchecked Sendable {
     }
 
     /// Runs `work` on an executor thread and resumes the caller with its result.
-    func run<T>(_ work: @escaping () throws -> T) async throws -> T {
+    func run<T: Sendable>(_ work: @escaping () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             submit {
                 continuation.resume(with: Result { try work() })

@@ -61,7 +61,7 @@ public final class MongoClient: @unchecked Sendable {
     }
 
     /// Runs `body` on an executor thread with a pooled client, or with the session's client when given one.
-    func withConnection<T>(
+    func withConnection<T: Sendable>(
         session: MongoSession?, _ body: @escaping (MongocConnection) throws -> T
     ) async throws -> T {
         if let session {

@@ -18,7 +18,7 @@ public struct MongoCollection: Sendable {
     var client: MongoClient { database.client }
 
     /// Runs `body` with this collection's libmongoc handle on an executor thread.
-    func withCollection<T>(
+    func withCollection<T: Sendable>(
         session: MongoSession?, _ body: @escaping (MongocConnection, OpaquePointer) throws -> T
     ) async throws -> T {
         let databaseName = database.name

@@ -41,7 +41,7 @@ public final class MongoSession: @unchecked Sendable {
     public var id: String? { lsid["id"]?.stringValue }
 
     /// Runs `body` on an executor thread with this session's client.
-    func run<T>(_ body: @escaping (MongocConnection) throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping (MongocConnection) throws -> T) async throws -> T {
         try await BlockingExecutor.shared.run { [self] in
             try withLockedConnection(body)
         }
