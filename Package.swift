@@ -43,7 +43,8 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CMongoc", path: "Shared/CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
 
-        .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle, lockedValue], path: "Shared/Kafka", exclude: ["README.md"]),
+        .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle, lockedValue], path: "Shared/Kafka", exclude: ["README.md"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "Mongo", dependencies: ["CMongoc", logging, lockedValue], path: "Shared/Mongo", exclude: ["README.md"],
                 swiftSettings: [.swiftLanguageMode(.v6)]),
         // The analysis core is numeric code that is 20–50× slower unoptimised; tests and the local stack train models with

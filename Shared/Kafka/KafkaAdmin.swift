@@ -89,7 +89,7 @@ public final class KafkaAdmin: @unchecked Sendable {
     }
 
     /// Runs one admin request: `submit` issues it with the options and reply queue, `result` reads the reply.
-    private func request<T>(
+    private func request<T: Sendable>(
         _ operation: rd_kafka_admin_op_t, timeout: Duration, action: String,
         submit: @escaping (OpaquePointer, OpaquePointer, OpaquePointer) throws -> Void,
         result: @escaping (OpaquePointer) throws -> T

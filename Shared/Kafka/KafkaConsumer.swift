@@ -230,7 +230,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         if closing.withLockedValue { $0 } { throw KafkaError.closed("the Kafka consumer") }
     }
 
-    private func control<T>(_ body: @escaping (OpaquePointer) throws -> T) async throws -> T {
+    private func control<T: Sendable>(_ body: @escaping (OpaquePointer) throws -> T) async throws -> T {
         try checkOpen()
         let client = self.client
         return try await controlWorker.run { try body(try client.handle()) }

@@ -24,7 +24,7 @@ final class RDKafkaWorker: @unchecked Sendable {
     }
 
     /// Runs `body` on the worker thread and returns its result; throws `KafkaError.Code.closed` once stopped.
-    func run<T>(_ body: @escaping () throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             let accepted = enqueue { continuation.resume(with: Result { try body() }) }
             if !accepted { continuation.resume(throwing: KafkaError.closed("the Kafka client")) }
