@@ -10,7 +10,7 @@ public enum ResultCollections {
     /// truth for exactly-once; `lastKey` is the key of the message at `next - 1`, which tells a log that lost its tail
     /// and re-used offsets from one that did not (``StoredPosition``)
     public static let offsets = "offsets"
-    /// Trained model versions published by the trainer.
+    /// ``StoredModel`` documents: trained model versions published by the trainer, one of them active.
     public static let models = "models"
     /// `{_id: "reviews", count, correct, deadLettered, words, batches, modelVersion}`: running totals
     public static let totals = "totals"
