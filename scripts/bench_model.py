@@ -35,10 +35,10 @@ from sklearn.pipeline import Pipeline
 C_GRID = [1, 3, 10, 30, 100]
 CORPORA = {
     # name: (file, has titles, description)
-    "clothing": (".data/reviews.jsonl", True, "Women's clothing reviews with titles (scripts/dataset)"),
     "movie-reviews": (".data/corpora/movie-reviews.jsonl", False, "Pang & Lee long movie reviews (scripts/corpora)"),
     "dutch-books": (".data/corpora/dutch-books.jsonl", False, "bol.com Dutch book reviews (scripts/corpora)"),
     "movie-snippets": (".data/corpora/movie-snippets.jsonl", False, "Rotten Tomatoes critic snippets (scripts/corpora)"),
+    "clothing": (".data/reviews.jsonl", True, "Women's clothing reviews with titles (scripts/dataset)"),
 }
 
 
@@ -104,7 +104,7 @@ def summary(runs, key):
     return statistics.mean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
-def bench_corpus(name, path, has_titles, seeds, trainer, work):
+def bench_corpus(name, path, has_titles, seeds, trainer, work, save):
     with open(path, encoding="utf-8") as f:
         lines = [line for line in f.read().split("\n") if line]
     reviews = [json.loads(line) for line in lines]
@@ -139,6 +139,7 @@ def bench_corpus(name, path, has_titles, seeds, trainer, work):
                                                                   y_test, seed, first))
             add("ours, text+title", trainer_run(trainer, train_file, test_file,
                                                 os.path.join(work, f"{name}-{seed}-title.json"), seed, [], False))
+        save(rows)
         print(f"  seed {seed}: " + ", ".join(f"{row} {runs[-1]['accuracy'] * 100:.2f} %" for row, runs in rows.items()),
               file=sys.stderr)
     return rows
@@ -150,19 +151,35 @@ def main():
     parser.add_argument("--seeds", default="1,2,3,4,5")
     parser.add_argument("--corpora", default=",".join(CORPORA))
     parser.add_argument("--work", default=".data/bench")
+    parser.add_argument("--report", action="store_true",
+                        help="only print the tables from the work folder's results.json (saved after every seed)")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     seeds = [int(s) for s in args.seeds.split(",")]
+    results_file = os.path.join(args.work, "results.json")
     started = time.perf_counter()
-    results = {}
-    for name in args.corpora.split(","):
-        path, has_titles, _ = CORPORA[name]
-        results[name] = bench_corpus(name, path, has_titles, seeds, args.trainer, args.work)
-    with open(os.path.join(args.work, "results.json"), "w") as f:
-        json.dump(results, f, indent=1)
+    if args.report:
+        with open(results_file) as f:
+            saved = json.load(f)
+        results, minutes = saved["corpora"], saved["minutes"]
+    else:
+        results = {}
 
-    print(f"scikit-learn {sklearn.__version__}; split seeds {', '.join(map(str, seeds))}; "
-          f"whole run {(time.perf_counter() - started) / 60:.1f} min")
+        def save(name):
+            def store(rows):
+                results[name] = rows
+                with open(results_file, "w") as f:
+                    json.dump({"corpora": results, "minutes": (time.perf_counter() - started) / 60}, f, indent=1)
+            return store
+
+        for name in args.corpora.split(","):
+            path, has_titles, _ = CORPORA[name]
+            bench_corpus(name, path, has_titles, seeds, args.trainer, args.work, save(name))
+        minutes = (time.perf_counter() - started) / 60
+
+    seeds_run = sorted({len(runs) for rows in results.values() for runs in rows.values()})
+    print(f"scikit-learn {sklearn.__version__}; {'/'.join(map(str, seeds_run))} split seeds per corpus; "
+          f"whole run {minutes:.1f} min")
     checks = []
     for name, rows in results.items():
         path, _, description = CORPORA[name]
