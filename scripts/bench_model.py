@@ -206,10 +206,12 @@ def main():
         else:
             reference = rows["scikit-learn TF-IDF LR, text"]
             reference_accuracy, _ = summary(reference, "accuracy")
+            wins = sum(o["accuracy"] > r["accuracy"] for o, r in zip(ours, reference))
             checks.append((f"{name}: mean accuracy ≥ scikit-learn's mean + 0.5 points", ours_accuracy
                            >= reference_accuracy + 0.005,
                            f"{ours_accuracy * 100:.2f} % vs {reference_accuracy * 100:.2f} % "
-                           f"({(ours_accuracy - reference_accuracy) * 100:+.2f})"))
+                           f"({(ours_accuracy - reference_accuracy) * 100:+.2f}); better on {wins} of "
+                           f"{min(len(ours), len(reference))} splits"))
             same_features = reference
         ours_train, _ = summary(ours, "train_s")
         reference_train, _ = summary(same_features, "train_s")
