@@ -50,7 +50,7 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     var idlePauseMs = EnvironmentDefault.int("IDLE_PAUSE_MS", 1000)
     @Option(help: "While fetching is stopped, check the partitions' end offsets every this many milliseconds [env: IDLE_PROBE_MS].")
     var idleProbeMs = EnvironmentDefault.int("IDLE_PROBE_MS", 50)
-    @Option(help: "Model file; without it the newest model in the models collection is used [env: MODEL_PATH].")
+    @Option(help: "Model file; without it the active model in the models collection (`trainer activate`) is used [env: MODEL_PATH].")
     var modelPath: String? = EnvironmentDefault.string("MODEL_PATH", "").isEmpty ? nil : EnvironmentDefault.string("MODEL_PATH", "")
     @Option(help: "Seconds between checks for a newer model [env: MODEL_CHECK_SECONDS].")
     var modelCheckSeconds = EnvironmentDefault.int("MODEL_CHECK_SECONDS", 10)

@@ -4,8 +4,9 @@ import Mongo
 import ReviewAnalysis
 import ReviewContracts
 
-/// Holds the model predictions use, and swaps in a newer one without stopping: each batch takes the model current
-/// when its analysis starts, and every prediction records that model's version.
+/// Holds the model predictions use, and swaps in another one without stopping: each batch takes the model current
+/// when its analysis starts, and every prediction records that model's version. From the `models` collection the
+/// model is the active one (``ModelActivation``), so `trainer activate` rolls back as well as forward.
 final class ModelProvider: @unchecked Sendable {
     enum Source: Sendable {
         case file(URL)
@@ -36,13 +37,18 @@ final class ModelProvider: @unchecked Sendable {
             candidate = try SentimentModel(contentsOf: url)
             lock.withLock { fileDate = modified }
         case .collection(let models):
-            guard let newest = try await models.find([:], sort: ["createdAt": -1], limit: 1, projection: ["_id": 1]).first,
-                  let version = newest["_id"]?.stringValue
-            else { throw ModelUnavailable(detail: "the \(ResultCollections.models) collection has no model yet; run `trainer publish`") }
-            if version == current?.version { return false }
-            guard let document = try await models.findOne(["_id": .string(version)]),
-                  let file = document[ModelDocument.fileField]?.stringValue
-            else { throw ModelUnavailable(detail: "model \(version) has no \(ModelDocument.fileField) field") }
+            // The listing leaves the model files out; only a model that is not loaded yet is read whole.
+            let listing = try await models.find([:], projection: [StoredModel.CodingKeys.file.rawValue: .int32(0)],
+                                                as: StoredModel.self)
+            guard let active = ModelActivation.active(in: listing) else {
+                throw ModelUnavailable(detail: listing.isEmpty
+                    ? "the \(ResultCollections.models) collection has no model yet; run `trainer publish`"
+                    : "no model in \(ResultCollections.models) is active; run `trainer activate VERSION`")
+            }
+            if active.id == current?.version { return false }
+            guard let stored = try await models.find(["_id": .string(active.id)], limit: 1, as: StoredModel.self).first,
+                  let file = stored.file
+            else { throw ModelUnavailable(detail: "model \(active.id) has no model file") }
             candidate = try SentimentModel(data: Data(file.utf8))
         }
         let previous = lock.withLock { () -> String? in

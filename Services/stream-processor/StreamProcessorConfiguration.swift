@@ -27,7 +27,7 @@ struct StreamProcessorConfiguration: Sendable {
     /// While the previous batch is still being written, the next one keeps growing up to this size, so a lagging
     /// processor writes fewer, larger batches.
     var maxBatchSize = 5000
-    /// Model file to load; when nil, the newest model in the `models` collection.
+    /// Model file to load; when nil, the active model in the `models` collection (``ModelActivation``).
     var modelPath: String?
     /// How often to look for a newer model.
     var modelCheckInterval: Duration = .seconds(10)

@@ -23,12 +23,14 @@ struct TrainCommand: ParsableCommand {
     var model: ModelChoice = .auto
     @Option(help: "Regularisation grid for the linear model (C values, comma-separated).")
     var cGrid = "1,3,10,30,100"
+    @Option(help: "Naive-Bayes interpolations searched for the linear model, each with every C (comma-separated, each in 0...1; 0: plain TF-IDF features, 1: features scaled by their naive-Bayes log-count ratio).")
+    var nbGrid = "0,0.5,1"
     @Option(help: "Weight of the review title's features relative to the text's; 0 ignores titles.")
     var summaryWeight = 0.7
     @Option(help: "Weight of the features of the text's last sentence (reviews end on their verdict), again in a namespace of their own; 0 leaves them out.")
     var closingWeight = 0.5
     @Option(help: "Hash features into 2^N buckets.")
-    var hashBits = 18
+    var hashBits = 20
     @Option(help: "Longest word n-gram: 1, 2 or 3.")
     var ngrams = 2
     @Flag(inversion: .prefixedNo, help: "Hash words after a negation (\"not\", \"never\", \"…n't\") up to the next punctuation as separate features.")
@@ -56,6 +58,13 @@ struct TrainCommand: ParsableCommand {
         guard summaryWeight >= 0 else { throw ValidationError("--summary-weight must not be negative") }
         guard closingWeight >= 0 else { throw ValidationError("--closing-weight must not be negative") }
         guard regularization != nil else { throw ValidationError("--c-grid must be positive numbers separated by commas") }
+        guard naiveBayesInterpolation != nil else { throw ValidationError("--nb-grid must be numbers in 0...1 separated by commas") }
+    }
+
+    private var naiveBayesInterpolation: [Double]? {
+        let values = nbGrid.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ (0...1).contains($0 ?? -1) }) else { return nil }
+        return values.map { $0! }
     }
 
     private var regularization: [Double]? {
@@ -82,7 +91,8 @@ struct TrainCommand: ParsableCommand {
             kind: model == .auto ? nil : ModelKind(rawValue: model.rawValue), folds: folds, seed: seed,
             vectorizer: VectorizerParameters(hashBits: hashBits, ngramMax: ngrams, markNegation: negation,
                                              summaryWeight: summaryWeight, closingWeight: closingWeight),
-            labelRule: labelRule, regularization: regularization!, balanceClasses: balanced,
+            labelRule: labelRule, regularization: regularization!,
+            naiveBayesInterpolation: naiveBayesInterpolation!, balanceClasses: balanced,
             tuneThreshold: tuneThreshold)
         let progress = ProgressBar()
         let outcome = SentimentTrainer(configuration: configuration)

@@ -10,7 +10,8 @@ struct TrainerCommand: AsyncParsableCommand {
         --model model.json --data FILE` scores a labelled file. Data files are McAuley-style JSON lines \
         ({"reviewText", "overall", "summary"?}), plain or gzip; a review is positive when overall > 3.
         """,
-        subcommands: [TrainCommand.self, EvaluateCommand.self, PublishCommand.self, SimilarCommand.self],
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PublishCommand.self, ModelsCommand.self, ActivateCommand.self,
+                      SimilarCommand.self],
         defaultSubcommand: TrainCommand.self
     )
 }

@@ -11,6 +11,13 @@ public struct LogisticRegression: Sendable, Equatable {
         self.bias = bias
     }
 
+    /// The model over unscaled features equivalent to this one fitted on features scaled by `scales`
+    /// (``SparseMatrix/scalingColumns(by:)``): each weight times its feature's scale.
+    public func unscaling(_ scales: [Float]) -> LogisticRegression {
+        precondition(scales.count == weights.count)
+        return LogisticRegression(weights: zip(weights, scales).map { $0 * $1 }, bias: bias)
+    }
+
     /// P(positive | x).
     public func probability(_ x: SparseVector) -> Double {
         var z = bias
@@ -38,6 +45,30 @@ public struct LogisticRegression: Sendable, Equatable {
                            warmStart: [Double]? = nil, tolerance: Double = 1e-3,
                            maxIterations: Int = 1000) -> (model: LogisticRegression, solution: [Double], iterations: Int) {
         precondition(matrix.rowCount == labels.count && c > 0)
+        let fullCount = matrix.columnCount
+        precondition(warmStart == nil || warmStart!.count == fullCount + 1)
+        // Only columns that occur in some row can get a non-zero weight (the penalty holds the rest at zero), so the
+        // fit runs over those alone: with 2^20 hash buckets and a few thousand reviews that is a fraction of them,
+        // and L-BFGS keeps 24 vectors of the parameter count.
+        var compactIndex = [Int32](repeating: -1, count: fullCount)
+        var usedColumns: [Int] = []
+        for column in matrix.columns where compactIndex[Int(column)] < 0 {
+            compactIndex[Int(column)] = Int32(usedColumns.count)
+            usedColumns.append(Int(column))
+        }
+        let compact = matrix.renumberingColumns(compactIndex, columnCount: usedColumns.count)
+        let start = warmStart.map { warm in usedColumns.map { warm[$0] } + [warm[fullCount]] }
+        let (compactParameters, iterations) = fitCompact(compact, labels: labels, c: c, sampleWeights: sampleWeights,
+                                                         warmStart: start, tolerance: tolerance, maxIterations: maxIterations)
+        var parameters = [Double](repeating: 0, count: fullCount + 1)
+        for (k, column) in usedColumns.enumerated() { parameters[column] = compactParameters[k] }
+        parameters[fullCount] = compactParameters[usedColumns.count]
+        let model = LogisticRegression(weights: parameters[0..<fullCount].map { Float($0) }, bias: parameters[fullCount])
+        return (model, parameters, iterations)
+    }
+
+    private static func fitCompact(_ matrix: SparseMatrix, labels: [Bool], c: Double, sampleWeights: [Double]?,
+                                   warmStart: [Double]?, tolerance: Double, maxIterations: Int) -> ([Double], Int) {
         let d = matrix.columnCount, rows = matrix.rowCount
         var parameters = warmStart ?? [Double](repeating: 0, count: d + 1)
         precondition(parameters.count == d + 1)
@@ -79,8 +110,7 @@ public struct LogisticRegression: Sendable, Equatable {
                 }
             }
         }
-        let model = LogisticRegression(weights: parameters[0..<d].map { Float($0) }, bias: parameters[d])
-        return (model, parameters, iterations)
+        return (parameters, iterations)
     }
 
     /// The largest gradient component of the weights at w = 0, b = 0.

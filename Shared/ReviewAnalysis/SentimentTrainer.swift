@@ -78,8 +78,12 @@ public struct SentimentTrainer: Sendable {
         let classifier: SentimentClassifier
         switch winner.kind {
         case .linear:
-            classifier = .linear(LogisticRegression.fit(matrix, labels: labels, c: winner.c!,
-                                                        sampleWeights: configuration.sampleWeights(for: labels)).model)
+            let scales = winner.naiveBayes.map {
+                NaiveBayesRatios(documents: counts, labels: labels, bucketCount: matrix.columnCount).scales(interpolation: $0)
+            }
+            let fitted = LogisticRegression.fit(scales.map(matrix.scalingColumns) ?? matrix, labels: labels, c: winner.c!,
+                                                sampleWeights: configuration.sampleWeights(for: labels)).model
+            classifier = .linear(scales.map(fitted.unscaling) ?? fitted)
             tracker.advance(max(maxTrees, 1))
         case .forest:
             classifier = .forest(RandomForest.fit(matrix, labels: labels, treeCount: winner.trees!, maxDepth: winner.depth!,
@@ -124,15 +128,25 @@ public struct SentimentTrainer: Sendable {
             predictions[cell] = probabilities
         }
 
-        var warmStart: [Double]?
         let sampleWeights = configuration.sampleWeights(for: trainLabels)
-        for cell in linearCells.sorted(by: { $0.c! < $1.c! }) {
-            tracker.stage("fold \(fold + 1)/\(configuration.folds): \(cell)")
-            let (model, solution, _) = LogisticRegression.fit(matrix, labels: trainLabels, c: cell.c!,
-                                                                  sampleWeights: sampleWeights, warmStart: warmStart)
-            warmStart = solution
-            score(cell, validation.map(model.probability))
-            tracker.advance(1)
+        let interpolations = Set(linearCells.map { $0.naiveBayes ?? 0 }).sorted()
+        // Counted on the training folds only, like the IDF.
+        let ratios = interpolations.contains { $0 > 0 }
+            ? NaiveBayesRatios(documents: trainRows.map { counts[$0] }, labels: trainLabels, bucketCount: matrix.columnCount)
+            : nil
+        for beta in interpolations {
+            let scales = beta > 0 ? ratios!.scales(interpolation: beta) : nil
+            let scaled = scales.map(matrix.scalingColumns) ?? matrix
+            var warmStart: [Double]?
+            for cell in linearCells.filter({ ($0.naiveBayes ?? 0) == beta }).sorted(by: { $0.c! < $1.c! }) {
+                tracker.stage("fold \(fold + 1)/\(configuration.folds): \(cell)")
+                let (fitted, solution, _) = LogisticRegression.fit(scaled, labels: trainLabels, c: cell.c!,
+                                                                   sampleWeights: sampleWeights, warmStart: warmStart)
+                warmStart = solution
+                let model = scales.map(fitted.unscaling) ?? fitted
+                score(cell, validation.map(model.probability))
+                tracker.advance(1)
+            }
         }
         if !forestCells.isEmpty {
             tracker.stage("fold \(fold + 1)/\(configuration.folds): forest of \(maxTrees) trees, depth \(maxDepth)")

@@ -30,4 +30,23 @@ public struct SparseMatrix: Sendable {
         let range = rowStarts[index]..<rowStarts[index + 1]
         return SparseVector(indices: Array(columns[range]), values: Array(values[range]))
     }
+
+    /// The matrix with every column `j` multiplied by `scales[j]`.
+    public func scalingColumns(by scales: [Float]) -> SparseMatrix {
+        precondition(scales.count == columnCount)
+        var scaled = self
+        scales.withUnsafeBufferPointer { scales in
+            for k in 0..<scaled.values.count { scaled.values[k] *= scales[Int(scaled.columns[k])] }
+        }
+        return scaled
+    }
+
+    /// The same rows with column `j` renamed `newIndex[j]`, in a matrix of `columnCount` columns.
+    func renumberingColumns(_ newIndex: [Int32], columnCount: Int) -> SparseMatrix {
+        var renumbered = SparseMatrix(columnCount: columnCount)
+        renumbered.rowStarts = rowStarts
+        renumbered.values = values
+        renumbered.columns = columns.map { newIndex[Int($0)] }
+        return renumbered
+    }
 }

@@ -11,6 +11,9 @@ public struct TrainingConfiguration: Sendable {
     public var forestDepths: [Int]
     /// Logistic-regression C values, fitted in ascending order with warm starts.
     public var regularization: [Double]
+    /// Naive-Bayes interpolations β searched for the linear model, each with every C (0: plain TF-IDF features;
+    /// ``NaiveBayesRatios``). The ratios are counted on the training folds only.
+    public var naiveBayesInterpolation: [Double]
     /// Weight the logistic loss so both classes count equally (n / (2·n_class) per review). On the clothing reviews
     /// (77 % positive) this catches more negative reviews and, in cross-validation, also raises accuracy.
     public var balanceClasses: Bool
@@ -20,7 +23,7 @@ public struct TrainingConfiguration: Sendable {
 
     public init(kind: ModelKind? = .linear, folds: Int = 5, seed: UInt64 = 42, vectorizer: VectorizerParameters = .init(),
                 labelRule: LabelRule = .init(), forestTrees: [Int] = [10, 50], forestDepths: [Int] = [1, 5, 10],
-                regularization: [Double] = [1, 3, 10, 30, 100], balanceClasses: Bool = true,
+                regularization: [Double] = [1, 3, 10, 30, 100], naiveBayesInterpolation: [Double] = [0, 0.5, 1], balanceClasses: Bool = true,
                 tuneThreshold: Bool = true) {
         self.kind = kind
         self.folds = folds
@@ -30,6 +33,7 @@ public struct TrainingConfiguration: Sendable {
         self.forestTrees = forestTrees
         self.forestDepths = forestDepths
         self.regularization = regularization
+        self.naiveBayesInterpolation = naiveBayesInterpolation
         self.balanceClasses = balanceClasses
         self.tuneThreshold = tuneThreshold
     }
@@ -49,7 +53,11 @@ public struct TrainingConfiguration: Sendable {
         if kind != .linear {
             for trees in forestTrees { for depth in forestDepths { cells.append(.forest(trees: trees, depth: depth)) } }
         }
-        if kind != .forest { cells += regularization.sorted().map { .linear(c: $0) } }
+        if kind != .forest {
+            for beta in Set(naiveBayesInterpolation).sorted() {
+                cells += regularization.sorted().map { .linear(c: $0, naiveBayes: beta) }
+            }
+        }
         return cells
     }
 }

@@ -19,7 +19,7 @@ public struct VectorizerParameters: Codable, Sendable, Equatable {
     /// it out; model files written before it existed read as 0.
     public var closingWeight: Double
 
-    public init(hashBits: Int = 18, ngramMax: Int = 2, sublinearTF: Bool = true, markNegation: Bool = true,
+    public init(hashBits: Int = 20, ngramMax: Int = 2, sublinearTF: Bool = true, markNegation: Bool = true,
                 removeStopWords: Bool = false, summaryWeight: Double = 0.7, closingWeight: Double = 0.5) {
         precondition((1...30).contains(hashBits) && (1...3).contains(ngramMax) && summaryWeight >= 0 && closingWeight >= 0)
         self.hashBits = hashBits

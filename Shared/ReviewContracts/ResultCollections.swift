@@ -8,7 +8,7 @@ public enum ResultCollections {
     public static let accuracy = "accuracy"
     /// ``StoredPosition``: the offsets stored with the results, the source of truth for exactly-once.
     public static let offsets = "offsets"
-    /// Trained model versions published by the trainer.
+    /// ``StoredModel`` documents: trained model versions published by the trainer, one of them active.
     public static let models = "models"
     /// ``TotalsDocument``: the running totals (one document, ``totalsID``).
     public static let totals = "totals"

@@ -46,7 +46,8 @@ struct ModelTrainingTests {
         // At C = 1e-4 the weights stay near zero and every review gets the majority label; C = 10 learns the words.
         let reviews = ToyData.separable()
         let trainer = SentimentTrainer(configuration: .init(kind: .linear, folds: 3, vectorizer: ToyData.unigrams,
-                                                            regularization: [10, 1e-4], balanceClasses: false))
+                                                            regularization: [10, 1e-4], naiveBayesInterpolation: [0],
+                                                            balanceClasses: false))
         let outcome = trainer.train(reviews)
         #expect(outcome.winner == .linear(c: 10))
         #expect(outcome.crossValidation.map(\.cell) == [.linear(c: 1e-4), .linear(c: 10)])
@@ -78,7 +79,7 @@ struct ModelTrainingTests {
         let reviews = ToyData.separable()
         let configuration = TrainingConfiguration(kind: nil, folds: 3, seed: 3, vectorizer: ToyData.unigrams,
                                                   forestTrees: [5], forestDepths: [2],
-                                                  regularization: [1])
+                                                  regularization: [1], naiveBayesInterpolation: [0])
         let first = SentimentTrainer(configuration: configuration).train(reviews)
         let second = SentimentTrainer(configuration: configuration).train(reviews)
         #expect(first.crossValidation.map(\.cell) == [.forest(trees: 5, depth: 2), .linear(c: 1)])

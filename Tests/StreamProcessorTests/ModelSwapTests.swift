@@ -3,12 +3,12 @@ import Mongo
 import ReviewContracts
 import Testing
 
-/// A newer model published while the processor runs is swapped in without a restart or a lost review, and every
-/// prediction records the model version that made it.
+/// A newer model published while the processor runs is swapped in without a restart or a lost review, an older one
+/// activated again is swapped back, and every prediction records the model version that made it.
 @Suite("model lifecycle")
 struct ModelSwapTests {
     @Test(.timeLimit(.minutes(4)))
-    func aNewerPublishedModelIsSwappedInWithoutLosingAReview() async throws {
+    func aNewerPublishedModelIsSwappedInAndAnActivatedOlderOneSwappedBackWithoutLosingAReview() async throws {
         let harness = ProcessorHarness()
         defer { harness.stopAll() }
         try await harness.createTopics()
@@ -34,6 +34,15 @@ struct ModelSwapTests {
         #expect(try await sentiment.countDocuments(["modelVersion": .string(first)]) == 150)
         #expect(try await sentiment.countDocuments(["modelVersion": .string(second)]) == 150)
         #expect(try await sentiment.countDocuments(["_id": ["$regex": "^b"], "modelVersion": .string(second)]) == 150)
+
+        // Rolling back to the first model: the processor switches within its model check (1 s here).
+        try harness.activateModel(first)
+        try await Task.sleep(for: .seconds(3))
+        let rolledBack = (300..<450).map { (key: "c\($0)", value: ReviewMessage(id: "c\($0)", reviewText: reviews[$0].text, overall: reviews[$0].score).encoded()) }
+        try await harness.produce(rolledBack)
+        let afterRollback = try await harness.waitForTotals(reviews: 450, timeout: .seconds(60))
+        #expect(afterRollback?["modelVersion"]?.stringValue == first)
+        #expect(try await sentiment.countDocuments(["_id": ["$regex": "^c"], "modelVersion": .string(first)]) == 150)
         harness.stopAll()
         await harness.drop()
     }

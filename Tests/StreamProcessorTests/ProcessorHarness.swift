@@ -163,6 +163,18 @@ final class ProcessorHarness: @unchecked Sendable {
         return try SentimentModel(contentsOf: file).version
     }
 
+    /// `trainer activate VERSION` on this harness's database.
+    func activateModel(_ version: String) throws {
+        let trainer = Process()
+        trainer.executableURL = Self.binaries.appendingPathComponent("trainer")
+        trainer.arguments = ["activate", version, "--mongo-uri", Self.mongoURI, "--mongo-db", database]
+        trainer.standardOutput = FileHandle.nullDevice
+        trainer.standardError = FileHandle.nullDevice
+        try trainer.run()
+        trainer.waitUntilExit()
+        precondition(trainer.terminationStatus == 0, "trainer activate failed")
+    }
+
     func results() throws -> MongoDatabase { try MongoClient(uri: Self.mongoURI).database(database) }
 
     func drop() async {
