@@ -1,6 +1,7 @@
 """The deployment's requirements, checked on the rendered manifests of one overlay.
 
 Each rule appends a sentence to `problems` when the manifests break it; the sentences name the resource."""
+import itertools
 import json
 import posixpath
 import re
@@ -309,9 +310,10 @@ def trainer(m, problems, **_):
     spec = pod_template(job)["spec"]
     if spec.get("restartPolicy") not in ("Never", "OnFailure"):
         problems.append("Job/trainer must use restartPolicy Never or OnFailure")
-    args = [a for c in containers(job) for a in (c.get("command") or []) + (c.get("args") or [])]
-    if "--publish" not in args:
-        problems.append("Job/trainer does not run the trainer with --publish")
+    # The train command only writes a model file; `trainer publish --model FILE` stores and activates it.
+    words = " ".join(a for c in containers(job) for a in (c.get("command") or []) + (c.get("args") or [])).split()
+    if not any(w == "publish" and nxt == "--model" for w, nxt in itertools.pairwise(words)):
+        problems.append("Job/trainer does not run `trainer publish --model …` after training")
 
 
 def resources_and_probes(m, problems, **_):
