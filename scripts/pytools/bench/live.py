@@ -16,6 +16,7 @@ import statistics
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
@@ -23,11 +24,30 @@ import zlib
 from .. import ROOT
 
 
+def admin_token(base_url, password_file):
+    """A session token of the user `admin`, for the firehose stream."""
+    password = os.environ.get("ADMIN_PASSWORD")
+    if password is None:
+        try:
+            with open(password_file, encoding="utf-8") as f:
+                password = f.read().strip()
+        except OSError:
+            sys.exit(f"the firehose stream needs the admin password: set ADMIN_PASSWORD or write it to {password_file}")
+    body = json.dumps({"username": "admin", "password": password}).encode()
+    request = urllib.request.Request(base_url + "/api/v1/login", data=body, headers={"Content-Type": "application/json"})
+    try:
+        return json.load(urllib.request.urlopen(request, timeout=10))["token"]
+    except urllib.error.HTTPError as error:
+        sys.exit(f"logging in as admin failed: HTTP {error.code}")
+
+
 class StreamWatcher(threading.Thread):
     """Holds one /api/v1/stream open and counts the bytes received on the wire (after the response head)."""
 
-    def __init__(self, base_url, query="", gzip=False, on_predictions=None):
+    def __init__(self, base_url, query="", gzip=False, on_predictions=None, token=None):
         super().__init__(daemon=True)
+        self.token = token
+        self.status = None
         self.url = urllib.parse.urlsplit(base_url)
         self.path = "/api/v1/stream" + query
         self.gzip = gzip
@@ -38,8 +58,15 @@ class StreamWatcher(threading.Thread):
 
     def run(self):
         connection = http.client.HTTPConnection(self.url.hostname, self.url.port, timeout=120)
-        connection.request("GET", self.path, headers={"Accept-Encoding": "gzip"} if self.gzip else {})
+        headers = {"Accept-Encoding": "gzip"} if self.gzip else {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        connection.request("GET", self.path, headers=headers)
         response = connection.getresponse()
+        self.status = response.status
+        if response.status != 200:
+            self.ready.set()
+            return
         encoded = response.getheader("Content-Encoding") == "gzip"
         if self.gzip and not encoded:
             sys.exit(f"{self.path}: asked for gzip, got an uncompressed stream")
@@ -68,6 +95,9 @@ def main():
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--data", default=os.path.join(ROOT, "Tests", "Fixtures", "reviews-sample.jsonl"))
+    parser.add_argument("--admin-password-file", default=os.path.join(ROOT, ".run", "admin-password"),
+                        help="the unpaced firehose stream is for admins: the password of the user `admin` "
+                             "(scripts/up writes it here; ADMIN_PASSWORD overrides)")
     args = parser.parse_args()
     with open(args.data, encoding="utf-8") as lines:
         reviews = [json.loads(line) for line in lines]
@@ -93,13 +123,16 @@ def main():
             sys.exit("the processor is still working off a backlog after 300 s; try again later")
         time.sleep(0.5)
 
-    firehose = StreamWatcher(args.base_url, "?interval=0&predictions=100&preview=0", on_predictions=record)
+    firehose = StreamWatcher(args.base_url, "?interval=0&predictions=100&preview=0", on_predictions=record,
+                             token=admin_token(args.base_url, args.admin_password_file))
     dashboard = StreamWatcher(args.base_url, gzip=True)
     plain = StreamWatcher(args.base_url)
     watchers = [firehose, dashboard, plain]
     for watcher in watchers:
         watcher.start()
         watcher.ready.wait(10)
+        if watcher.status != 200:
+            sys.exit(f"{watcher.path}: HTTP {watcher.status} (expected 200)")
 
     polled = [0]
     stop = threading.Event()
