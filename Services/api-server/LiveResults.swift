@@ -172,7 +172,6 @@ struct LiveResultsService: Service {
     /// catalog's figures per api-server, however many dashboards watch).
     var products: (any ProductRepository)?
     var productsInterval: Duration = .seconds(5)
-    var minimumReviewsToRank = 5
 
     func run() async throws {
         // The change stream blocks until the next commit, so shutdown cancels it rather than waiting.
@@ -191,7 +190,7 @@ struct LiveResultsService: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             if await live.takeProductsMayHaveChanged() {
                 do {
-                    await live.setTopProducts(TopProducts(try await products.allFigures(), minimumReviews: minimumReviewsToRank))
+                    await live.setTopProducts(TopProducts(try await products.allFigures(), minimumReviews: ProductOrder.minimumReviewsToRank))
                 } catch {
                     logger.warning("could not read the top products", metadata: ["error": "\(error)"])
                     await live.markProductsMayHaveChanged()

@@ -8,8 +8,6 @@ import ServiceSupport
 /// anonymous; every limit is stated in its error, and bad input is a 4xx JSON `{"error", "detail"}`.
 struct ProductController<Repository: ProductRepository>: Sendable {
     let repository: Repository
-    /// Reviews a product needs before it ranks by rating.
-    var minimumReviewsToRank = 5
     static var maxQueryCharacters: Int { 100 }
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
@@ -29,7 +27,7 @@ struct ProductController<Repository: ProductRepository>: Sendable {
             let parameters = request.uri.queryParameters
             let limit = try Self.integer(parameters.get("limit"), name: "limit", default: 10, range: 1...50)
             let order = try Self.order(parameters.get("by"), name: "by", default: .reviews, allowed: [.reviews, .rating])
-            return try await repository.top(order: order, limit: limit, minimumReviews: minimumReviewsToRank).map { ProductView($0) }
+            return try await repository.top(order: order, limit: limit, minimumReviews: ProductOrder.minimumReviewsToRank).map { ProductView($0) }
         }
         router.get("/api/v1/products/{id}") { _, context -> ProductView in
             let id = try context.parameters.require("id")

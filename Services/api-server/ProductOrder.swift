@@ -11,6 +11,9 @@ enum ProductOrder: String, Sendable, CaseIterable {
     /// By name, in code-point order as the database sorts (products the catalog has not named yet first).
     case name
 
+    /// Reviews a product needs before it ranks by rating (a single 5-star review is not a top product).
+    static let minimumReviewsToRank = 5
+
     /// The database's sort for this order, where an index serves it; nil for the rating, which is derived.
     var sort: BSONDocument? {
         switch self {

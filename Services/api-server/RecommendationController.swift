@@ -14,7 +14,7 @@ struct RecommendationController: Sendable {
     let products: MongoProductRepository
 
     static let count = 4
-    static let minimumReviews = 5
+    static let minimumReviews = ProductOrder.minimumReviewsToRank
     /// The user's reviews read to find what they liked; a profile is rarely longer.
     static let reviewsRead = 500
 

@@ -9,7 +9,7 @@ struct TopProducts: Encodable, Equatable, Sendable {
 
     /// Ranks the whole catalog in memory: one read of every product's figures serves both lists and the total (the
     /// local database reads every product to answer a sorted query anyway).
-    init(_ products: [Product], limit: Int = 10, minimumReviews: Int) {
+    init(_ products: [Product], limit: Int = 10, minimumReviews: Int = ProductOrder.minimumReviewsToRank) {
         byReviews = products.sorted(by: ProductOrder.reviews.precedes).prefix(limit).map { ProductView($0) }
         byRating = products.filter { $0.reviews >= minimumReviews }.sorted(by: ProductOrder.rating.precedes).prefix(limit).map { ProductView($0) }
         total = products.count

@@ -3,7 +3,7 @@ import Foundation
 import Mongo
 import ReviewContracts
 
-/// Where published models live: the `models` collection of the results database.
+/// The results database the trainer reads and writes (published models, similar products, the search index).
 struct ModelDatabaseOptions: ParsableArguments {
     @Option(help: "MongoDB connection string [env: MONGO_URI].")
     var mongoURI = ProcessInfo.processInfo.environment["MONGO_URI"] ?? "mongodb://127.0.0.1:27017/?replicaSet=secantus"

@@ -24,10 +24,7 @@ struct SimilarCommand: AsyncParsableCommand {
     var data: String?
     @Option(help: "Catalog file for --report with --data (default: products.jsonl beside the data file).")
     var catalog: String?
-    @Option(help: "MongoDB connection string [env: MONGO_URI].")
-    var mongoURI = ProcessInfo.processInfo.environment["MONGO_URI"] ?? "mongodb://127.0.0.1:27017/?replicaSet=secantus"
-    @Option(help: "Database holding the results [env: MONGO_DB].")
-    var mongoDB = ProcessInfo.processInfo.environment["MONGO_DB"] ?? "sdtddb"
+    @OptionGroup var database: ModelDatabaseOptions
     @Option(help: "Neighbours per product.")
     var neighbours = 4
     @Option(help: "Words kept in each product's profile (its heaviest); bounds the cost of comparing products.")
@@ -67,8 +64,8 @@ struct SimilarCommand: AsyncParsableCommand {
             let catalogPath = catalog ?? URL(fileURLWithPath: data).deletingLastPathComponent().appendingPathComponent("products.jsonl").path
             if report, FileManager.default.fileExists(atPath: catalogPath) { classes = try ProductReviewFile.classes(catalog: catalogPath) }
         } else {
-            client = try MongoClient(uri: mongoURI, appName: "trainer")
-            let database = client!.database(mongoDB)
+            client = try MongoClient(uri: database.mongoURI, appName: "trainer")
+            let database = client!.database(self.database.mongoDB)
             reviews = []
             for document in try await database.collection(ResultCollections.sentiment)
                 .find(["itemId": ["$exists": true]], projection: ["itemId": 1, "review": 1, "seq": 1]) {
@@ -89,17 +86,17 @@ struct SimilarCommand: AsyncParsableCommand {
         let results = ProductSimilarity(neighbours: neighbours, maxTerms: maxTerms).compute(reviews) { bar.update($0, $1) }
         bar.finish()
         if let client, data == nil {
-            let database = client.database(mongoDB), admin = client.database("admin")
+            let database = client.database(self.database.mongoDB), admin = client.database("admin")
             // The search index is rebuilt on every run: the catalog's words need no reviews.
             let index = Self.searchIndex(catalog: cataloged, reviews: reviews, reviewRefs: reviewRefs)
             try await Self.replaceSearchIndex(index, in: database, admin: admin)
-            if !json { print("search index: wrote \(index.count) words to \(mongoDB).\(ProductCollections.searchTerms)") }
+            if !json { print("search index: wrote \(index.count) words to \(self.database.mongoDB).\(ProductCollections.searchTerms)") }
             if results.count < minProducts {
                 print("similar products: only \(results.count) products have reviews (need \(minProducts)); nothing written")
                 return
             }
             try await Self.replace(results, in: database, admin: admin)
-            if !json { print("similar products: wrote \(results.count) products to \(mongoDB).\(ProductCollections.similar)") }
+            if !json { print("similar products: wrote \(results.count) products to \(self.database.mongoDB).\(ProductCollections.similar)") }
         }
         if json {
             for result in results {
