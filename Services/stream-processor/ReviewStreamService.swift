@@ -269,9 +269,25 @@ final class ReviewStreamService: Service, @unchecked Sendable {
                 return
             } catch {
                 logger.warning("could not check the stored positions yet; retrying", metadata: ["error": "\(error)"])
-                try await Task.sleep(for: delay)
+                try await serve(consumer, for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
+        }
+    }
+
+    /// Waits `duration` while serving the group consumer's queue. A member that stops polling is dropped from the
+    /// group after the poll interval, and its rebalance (the lost partitions, then a new assignment) is handed over
+    /// only by a poll; until then every seek fails with "Erroneous state", so retrying seeks without polling left a
+    /// processor alive doing nothing. Messages polled here are dropped: a check succeeds only by seeking every
+    /// partition then owned to its checked position, so they are read again from there.
+    private func serve(_ consumer: KafkaConsumer, for duration: Duration) async throws {
+        guard case .group = configuration.assignment else {
+            try await Task.sleep(for: duration)
+            return
+        }
+        let end = ContinuousClock.now + duration
+        while !state.stopRequested, ContinuousClock.now < end {
+            _ = try await consumer.poll(maxMessages: configuration.batchSize, timeout: min(end - .now, .milliseconds(100)))
         }
     }
 

@@ -47,6 +47,46 @@ struct ConsumerGroupTests {
         #expect(first.events.last == .revoked(first.assignedEvents.last ?? []))
     }
 
+    @Test("a member dropped from the group for not polling is handed its rebalance (lost partitions, rejoin) only by a poll")
+    func memberDroppedForNotPollingRecoversByPolling() async throws {
+        let topic = try await TestBroker.makeTopic("pollinterval", partitions: 2)
+        let group = TestBroker.unique("pollinterval")
+        let all = Set((0..<2).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) })
+        let recorder = RebalanceRecorder()
+        let consumer = try TestBroker.consumer(group: group, topics: [topic]) { configuration in
+            configuration.sessionTimeoutMilliseconds = 6000
+            configuration.additionalProperties["max.poll.interval.ms"] = "6000"
+            configuration.rebalanceHandler = { recorder.record($0); return [] }
+        }
+        var assigned: Set<KafkaTopicPartition> = []
+        let joinDeadline = ContinuousClock.now + .seconds(15)
+        while assigned != all, ContinuousClock.now < joinDeadline {
+            _ = try await consumer.poll(maxMessages: 100, timeout: .milliseconds(200))
+            assigned = Set(try await consumer.assignment())
+        }
+        #expect(assigned == all)
+
+        // No poll for longer than the poll interval: the client leaves the group, but nothing reaches the handler.
+        let eventsBefore = recorder.events.count
+        try await Task.sleep(for: .seconds(9))
+        #expect(recorder.events.count == eventsBefore, "a rebalance must not be served without a poll")
+
+        // Polling serves the revocation and the rejoin; the member then owns its partitions and can seek again.
+        let position = KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 0)
+        var rejoined = false
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !rejoined, ContinuousClock.now < deadline {
+            _ = try await consumer.poll(maxMessages: 100, timeout: .milliseconds(200))
+            let owned = Set(try await consumer.assignment())
+            rejoined = recorder.assignedEvents.count > 1 && owned == all
+        }
+        #expect(rejoined)
+        try await consumer.seek(position)
+        await consumer.close()
+        let served = recorder.events.dropFirst(eventsBefore)
+        #expect(served.contains { if case .revoked = $0 { true } else { false } })
+    }
+
     @Test("a commit sent while another member joins is either accepted or a retriable rebalance conflict, and no message is lost")
     func commitDuringRebalanceIsIgnorable() async throws {
         let topic = try await TestBroker.makeTopic("rebalancecommit", partitions: 2)
