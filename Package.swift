@@ -52,13 +52,16 @@ let package = Package(
         .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "ReviewContracts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/ReviewContracts",
                 swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "ServiceSupport", dependencies: [hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
+        // The one reader of settings from flags and the environment (no server parts, so the trainer can use it too).
+        .target(name: "Settings", dependencies: [argumentParser, lockedValue], path: "Shared/Settings",
+                swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ServiceSupport", dependencies: ["Settings", hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
         // The Kafka security options of the services that talk to Kafka; apart from ServiceSupport so the gateway does not link librdkafka.
-        .target(name: "KafkaOptions", dependencies: ["Kafka", "ServiceSupport", argumentParser], path: "Shared/KafkaOptions"),
+        .target(name: "KafkaOptions", dependencies: ["Kafka", "ServiceSupport", "Settings", argumentParser], path: "Shared/KafkaOptions"),
 
         .executableTarget(
             name: "APIServer",
-            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
+            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", "Settings", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            .product(name: "CompressNIO", package: "compress-nio"),
                            .product(name: "Algorithms", package: "swift-algorithms"),
                            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -67,13 +70,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "StreamProcessor",
-            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
+            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", "Settings", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            lockedValue],
             path: "Services/stream-processor"
         ),
         .executableTarget(
             name: "Gateway",
-            dependencies: ["ServiceSupport", hummingbird, asyncHTTPClient, argumentParser, logging, metrics, serviceLifecycle,
+            dependencies: ["ServiceSupport", "Settings", hummingbird, asyncHTTPClient, argumentParser, logging, metrics, serviceLifecycle,
                            .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
             path: "Services/gateway",
@@ -81,7 +84,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Trainer",
-            dependencies: ["ReviewAnalysis", "ReviewContracts", "Mongo", argumentParser,
+            dependencies: ["ReviewAnalysis", "ReviewContracts", "Mongo", "Settings", argumentParser,
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "CompressNIO", package: "compress-nio"),
                            .product(name: "NIOCore", package: "swift-nio")],
@@ -97,7 +100,7 @@ let package = Package(
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient,
                                                        .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests"),
         .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
-        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", logging], path: "Tests/ServiceSupportTests"),
+        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "Settings", logging], path: "Tests/ServiceSupportTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ReviewContracts", hummingbirdTesting, asyncHTTPClient], path: "Tests/GatewayTests"),
     ],
     swiftLanguageModes: [.v5]

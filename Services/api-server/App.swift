@@ -3,6 +3,7 @@ import Hummingbird
 import KafkaOptions
 import Logging
 import ServiceSupport
+import Settings
 
 /// `api-server serve`, the default subcommand: `api-server` with no subcommand runs the server with these flags.
 struct APIServerCommand: AsyncParsableCommand {
@@ -59,19 +60,11 @@ struct APIServerCommand: AsyncParsableCommand {
         guard ackTimeoutMs > 0 else { throw ValidationError("--ack-timeout-ms must be positive") }
         guard lingerMs >= 0 else { throw ValidationError("--linger-ms must not be negative") }
         for (name, value) in [("--allow-registration", allowRegistration), ("--anonymous-reviews", anonymousReviews), ("--trust-forwarded-for", trustForwardedFor)] {
-            guard Self.flag(value) != nil else { throw ValidationError("\(name) must be true or false") }
+            guard EnvironmentDefault.boolean(value) != nil else { throw ValidationError("\(name) must be true or false, not \(value)") }
         }
         guard sessionTTLHours > 0, sessionTTLHours <= 168 else { throw ValidationError("--session-ttl-hours must be more than 0 and at most 168") }
         guard (12...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be 12–16") }
         guard (1...10_000).contains(simulationRate) else { throw ValidationError("--simulation-rate must be 1–10000") }
-    }
-
-    static func flag(_ value: String) -> Bool? {
-        switch value.lowercased() {
-        case "true", "1", "yes", "on": true
-        case "false", "0", "no", "off": false
-        default: nil
-        }
     }
 
     func run() async throws {
@@ -82,9 +75,9 @@ struct APIServerCommand: AsyncParsableCommand {
             kafkaSecurity: try kafkaSecurity.security(),
             mongoURI: mongoURI, mongoDatabase: mongoDB, reviewsTopic: reviewsTopic, partitions: partitions,
             ackTimeout: .milliseconds(ackTimeoutMs), lingerMilliseconds: lingerMs,
-            allowRegistration: Self.flag(allowRegistration) ?? false, anonymousReviews: Self.flag(anonymousReviews) ?? true,
+            allowRegistration: EnvironmentDefault.boolean(allowRegistration) ?? false, anonymousReviews: EnvironmentDefault.boolean(anonymousReviews) ?? true,
             corsOrigins: corsOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-            sessionLifetime: sessionTTLHours * 3600, bcryptCost: UInt8(bcryptCost), trustForwardedFor: Self.flag(trustForwardedFor) ?? true,
+            sessionLifetime: sessionTTLHours * 3600, bcryptCost: UInt8(bcryptCost), trustForwardedFor: EnvironmentDefault.boolean(trustForwardedFor) ?? true,
             datasetPath: dataset, simulationRate: simulationRate,
             idleTimeoutSeconds: connections.idleTimeout, maxStreamsPerClient: connections.maxStreamsPerClient, maxStreams: connections.maxStreams
         )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ServiceSupport
+import Settings
 
 /// Where the account commands find the database: the same flags and environment as the server.
 struct DatabaseOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ServiceSupport
+import Settings
 
 /// The new password of a `users` command: read from standard input, never from a flag (flags show up in `ps` and
 /// shell history), and hashed at the chosen bcrypt cost.

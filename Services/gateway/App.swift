@@ -2,6 +2,7 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import ServiceSupport
+import Settings
 
 @main
 struct GatewayCommand: AsyncParsableCommand {
@@ -58,18 +59,18 @@ struct GatewayCommand: AsyncParsableCommand {
     var burst = EnvironmentDefault.double("RATE_BURST", 400)
     @Flag(
         inversion: .prefixedNo,
-        help: "Take the client address from X-Forwarded-For; only behind a proxy that sets it [env: TRUST_FORWARDED_FOR=true]."
+        help: "Take the client address from X-Forwarded-For; only behind a proxy that sets it [env: TRUST_FORWARDED_FOR, true/false]."
     )
-    var trustForwardedFor = EnvironmentDefault.string("TRUST_FORWARDED_FOR", "false") == "true"
+    var trustForwardedFor = EnvironmentDefault.bool("TRUST_FORWARDED_FOR", false)
     @Option(help: "Milliseconds an upstream's answer to a GET on a cached path is reused, 0 for no cache [env: CACHE_TTL_MS].")
     var cacheTTLMs = EnvironmentDefault.int("CACHE_TTL_MS", 250)
     @Option(help: "Path prefixes whose GETs are cached, comma-separated [env: CACHE_PATHS].")
     var cachePaths = EnvironmentDefault.string("CACHE_PATHS", "/api/results/,/api/v1/summary,/api/v1/products/top,/api/v1/accuracy/history")
     @Flag(
         inversion: .prefixedNo,
-        help: "Answer cache hits before the router, in the connection's pipeline [env: CACHE_FAST_PATH=false turns it off]."
+        help: "Answer cache hits before the router, in the connection's pipeline [env: CACHE_FAST_PATH, true/false]."
     )
-    var cacheFastPath = EnvironmentDefault.string("CACHE_FAST_PATH", "true") != "false"
+    var cacheFastPath = EnvironmentDefault.bool("CACHE_FAST_PATH", true)
     @OptionGroup(title: "Connections")
     var connections: ConnectionLimitOptions
     @Option(help: "Query parameters that distinguish cached GETs, comma-separated; others are ignored by the cache [env: CACHE_QUERY_PARAMS].")

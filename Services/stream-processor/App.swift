@@ -2,6 +2,7 @@ import ArgumentParser
 import KafkaOptions
 import Logging
 import ServiceSupport
+import Settings
 
 @main
 struct StreamProcessorCommand: AsyncParsableCommand {
@@ -51,7 +52,7 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     @Option(help: "While fetching is stopped, check the partitions' end offsets every this many milliseconds [env: IDLE_PROBE_MS].")
     var idleProbeMs = EnvironmentDefault.int("IDLE_PROBE_MS", 50)
     @Option(help: "Model file; without it the active model in the models collection (`trainer activate`) is used [env: MODEL_PATH].")
-    var modelPath: String? = EnvironmentDefault.string("MODEL_PATH", "").isEmpty ? nil : EnvironmentDefault.string("MODEL_PATH", "")
+    var modelPath: String? = EnvironmentDefault.optionalString("MODEL_PATH")
     @Option(help: "Seconds between checks for a newer model [env: MODEL_CHECK_SECONDS].")
     var modelCheckSeconds = EnvironmentDefault.int("MODEL_CHECK_SECONDS", 10)
     @Option(help: "After the broker lost the tail of a partition's log, read the partition again from this many messages before its end; review ids already counted are not counted twice [env: TRUNCATION_REWIND].")

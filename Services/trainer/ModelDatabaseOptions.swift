@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import Mongo
 import ReviewContracts
+import Settings
 
 /// The results database the trainer reads and writes (published models, similar products, the search index).
 struct ModelDatabaseOptions: ParsableArguments {
     @Option(help: "MongoDB connection string [env: MONGO_URI].")
-    var mongoURI = ProcessInfo.processInfo.environment["MONGO_URI"] ?? "mongodb://127.0.0.1:27017/?replicaSet=secantus"
+    var mongoURI = EnvironmentDefault.string("MONGO_URI", "mongodb://127.0.0.1:27017/?replicaSet=secantus")
     @Option(help: "Database holding the results [env: MONGO_DB].")
-    var mongoDB = ProcessInfo.processInfo.environment["MONGO_DB"] ?? "sdtddb"
+    var mongoDB = EnvironmentDefault.string("MONGO_DB", "sdtddb")
 
     /// A client (shut it down when done) and the models collection.
     func models() throws -> (MongoClient, MongoCollection) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kafka
 import ServiceSupport
+import Settings
 
 /// The Kafka security options every Kafka client service takes, with the same environment variables, so a
 /// deployment sets them once per service. The defaults are plaintext without authentication, as the local broker
@@ -24,7 +25,7 @@ public struct KafkaSecurityOptions: ParsableArguments {
     public init() {}
 
     private var password: String {
-        kafkaSaslPassword ?? ProcessInfo.processInfo.environment["KAFKA_SASL_PASSWORD"] ?? ""
+        kafkaSaslPassword ?? EnvironmentDefault.string("KAFKA_SASL_PASSWORD", "")
     }
 
     public func validate() throws {

@@ -1,5 +1,6 @@
 import Hummingbird
 import ServiceLifecycle
+import Settings
 
 extension ApplicationProtocol {
     /// Runs the application until SIGTERM or SIGINT, like `runService()`, but with a bound on shutdown: a graceful

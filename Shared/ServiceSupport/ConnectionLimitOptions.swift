@@ -1,4 +1,5 @@
 import ArgumentParser
+import Settings
 
 /// The HTTP connection limits both public servers (the gateway and the api-server) take: idle keep-alive connections
 /// and open event streams.

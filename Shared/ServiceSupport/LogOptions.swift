@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import Prometheus
+import Settings
 
 /// The logging options every service takes: format, level, and an optional log file rotated by size.
 public struct LogOptions: ParsableArguments {
@@ -23,7 +24,10 @@ public struct LogOptions: ParsableArguments {
     public var level: Logger.Level { Logger.Level(rawValue: logLevel) ?? .info }
     public var format: LogFormat { LogFormat(rawValue: logFormat) ?? .logfmt }
 
+    /// Also stops the command on any environment variable read so far that did not parse (every service takes
+    /// these options, so this is where each one's environment is checked).
     public func validate() throws {
+        try EnvironmentDefault.checkEnvironment()
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or logfmt, not \(logFormat)") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
         guard logMaxMb > 0 else { throw ValidationError("--log-max-mb must be positive") }
