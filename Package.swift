@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", exact: "1.5.0"),
         .package(url: "https://github.com/apple/swift-algorithms.git", exact: "1.2.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        // Deque for the Mongo module's job and event queues (also a dependency of swift-nio).
+        .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
         // Hummingbird's own dependency, named for the HTTP part types the gateway's pipeline handler reads and writes.
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
         // Hummingbird's own dependency, named for NIOLockedValueBox (values shared with librdkafka's and libmongoc's threads).
@@ -45,7 +47,7 @@ let package = Package(
 
         .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle, lockedValue], path: "Shared/Kafka", exclude: ["README.md"],
                 swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "Mongo", dependencies: ["CMongoc", logging, lockedValue], path: "Shared/Mongo", exclude: ["README.md"],
+        .target(name: "Mongo", dependencies: ["CMongoc", logging, lockedValue, .product(name: "DequeModule", package: "swift-collections")], path: "Shared/Mongo", exclude: ["README.md"],
                 swiftSettings: [.swiftLanguageMode(.v6)]),
         // The analysis core is numeric code that is 20–50× slower unoptimised; tests and the local stack train models with
         // it, so it is optimised in debug builds too.

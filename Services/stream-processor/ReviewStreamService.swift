@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Metrics
 import Mongo
 import NIOConcurrencyHelpers
 import ReviewAnalysis
@@ -294,7 +295,7 @@ final class ReviewStreamService: Service, @unchecked Sendable {
     private func finish(_ outcome: ResultStore.Outcome, batch: MicroBatch, started: ContinuousClock.Instant, consumer: KafkaConsumer) {
         if outcome.gap != nil { state.requestVerification() }
         metrics.batchSize.record(batch.messageCount)
-        metrics.batchDuration.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
+        metrics.batchDuration.record(duration: ContinuousClock.now - started)
         metrics.processed.increment(by: outcome.counted)
         metrics.deadLettered.increment(by: outcome.deadLettered)
         metrics.skipped.increment(by: outcome.skipped - outcome.duplicates)

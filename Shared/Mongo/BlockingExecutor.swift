@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 
 /// A small pool of dedicated threads for blocking libmongoc calls, so they never occupy Swift's cooperative pool.
@@ -9,8 +10,7 @@ final class BlockingExecutor: @unchecked Sendable {
     static let shared = BlockingExecutor(maxThreads: 64, idleTimeout: 10)
 
     private let condition = NSCondition()
-    private var jobs: [() -> Void] = []
-    private var head = 0
+    private var jobs: Deque<() -> Void> = []
     private var threadCount = 0
     private var idleCount = 0
     private var startedThreads = 0
@@ -34,8 +34,7 @@ final class BlockingExecutor: @unchecked Sendable {
     func submit(_ job: @escaping () -> Void) {
         condition.lock()
         jobs.append(job)
-        let pending = jobs.count - head
-        let spawn = pending > idleCount && threadCount < maxThreads
+        let spawn = jobs.count > idleCount && threadCount < maxThreads
         if spawn {
             threadCount += 1
             startedThreads += 1
@@ -53,13 +52,7 @@ final class BlockingExecutor: @unchecked Sendable {
     private func workLoop() {
         condition.lock()
         while true {
-            if head < jobs.count {
-                let job = jobs[head]
-                head += 1
-                if head > 64 && head * 2 > jobs.count {
-                    jobs.removeFirst(head)
-                    head = 0
-                }
+            if let job = jobs.popFirst() {
                 condition.unlock()
                 job()
                 condition.lock()
@@ -68,7 +61,7 @@ final class BlockingExecutor: @unchecked Sendable {
             idleCount += 1
             let signalled = condition.wait(until: Date(timeIntervalSinceNow: idleTimeout))
             idleCount -= 1
-            if !signalled && head >= jobs.count {
+            if !signalled && jobs.isEmpty {
                 threadCount -= 1
                 condition.unlock()
                 return

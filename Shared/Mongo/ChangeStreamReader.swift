@@ -1,4 +1,5 @@
 import CMongoc
+import DequeModule
 import Foundation
 
 /// Reads a libmongoc change stream on its own thread and hands events to the async consumer through a bounded
@@ -19,9 +20,8 @@ final class ChangeStreamReader: @unchecked Sendable {
     private let pipeline: [BSONDocument]
     private let fullDocument: MongoFullDocument
     private let condition = NSCondition()
-    private var events: [BSONDocument] = []
-    private var head = 0
-    private var consumers: [CheckedContinuation<BSONDocument?, Error>] = []
+    private var events: Deque<BSONDocument> = []
+    private var consumers: Deque<CheckedContinuation<BSONDocument?, Error>> = []
     private var openWaiters: [CheckedContinuation<Void, Error>] = []
     private var openResult: Result<Void, Error>?
     private var failure: Error?
@@ -52,7 +52,7 @@ final class ChangeStreamReader: @unchecked Sendable {
                 if closed {
                     condition.unlock()
                     continuation.resume(returning: nil)
-                } else if head < events.count {
+                } else if !events.isEmpty {
                     let event = takeEvent()
                     condition.unlock()
                     continuation.resume(returning: event)
@@ -106,15 +106,7 @@ final class ChangeStreamReader: @unchecked Sendable {
 
     /// Call with the lock held and an event available.
     private func takeEvent() -> BSONDocument {
-        let event = events[head]
-        head += 1
-        if head == events.count {
-            events.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 256 && head * 2 > events.count {
-            events.removeFirst(head)
-            head = 0
-        }
+        let event = events.removeFirst()
         condition.broadcast()
         return event
     }
@@ -197,7 +189,7 @@ final class ChangeStreamReader: @unchecked Sendable {
     /// Hands an event to a waiting consumer or buffers it; blocks while the buffer is full. False once closed.
     private func deliver(_ event: BSONDocument) -> Bool {
         condition.lock()
-        while events.count - head >= Self.capacity && !closed {
+        while events.count >= Self.capacity && !closed {
             condition.wait()
         }
         if closed {
