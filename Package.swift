@@ -57,6 +57,8 @@ let package = Package(
         // The one reader of settings from flags and the environment (no server parts, so the trainer can use it too).
         .target(name: "Settings", dependencies: [argumentParser, lockedValue], path: "Shared/Settings",
                 swiftSettings: [.swiftLanguageMode(.v6)]),
+        // The processor's analysis of a polled batch (no I/O): a library so the core benchmark links it, not the service.
+        .target(name: "StreamCore", dependencies: ["Kafka", "ReviewAnalysis", "ReviewContracts"], path: "Shared/StreamCore"),
         .target(name: "ServiceSupport", dependencies: ["Settings", hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
         // The Kafka security options of the services that talk to Kafka; apart from ServiceSupport so the gateway does not link librdkafka.
         .target(name: "KafkaOptions", dependencies: ["Kafka", "ServiceSupport", "Settings", argumentParser], path: "Shared/KafkaOptions"),
@@ -72,7 +74,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "StreamProcessor",
-            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", "Settings", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
+            dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", "Settings", "StreamCore", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            lockedValue],
             path: "Services/stream-processor"
         ),
@@ -84,6 +86,9 @@ let package = Package(
             path: "Services/gateway",
             exclude: ["README.md"]
         ),
+        // The analysis-core benchmark `scripts/bench/pipeline` runs (built with the services, shipped with none).
+        .executableTarget(name: "processor-core-bench", dependencies: ["StreamCore", "Kafka", "ReviewAnalysis", "ReviewContracts", argumentParser],
+                          path: "Benchmarks/ProcessorCore"),
         .executableTarget(
             name: "Trainer",
             dependencies: ["ReviewAnalysis", "ReviewContracts", "Mongo", "Settings", argumentParser,
@@ -101,7 +106,7 @@ let package = Package(
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis", "ReviewContracts", "Mongo"], path: "Tests/TrainerTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient,
                                                        .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests"),
-        .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
+        .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "StreamCore", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "Settings", logging], path: "Tests/ServiceSupportTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ReviewContracts", hummingbirdTesting, asyncHTTPClient], path: "Tests/GatewayTests"),
     ],

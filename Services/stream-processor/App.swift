@@ -61,8 +61,6 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     var maxWriteAttempts = EnvironmentDefault.int("MAX_WRITE_ATTEMPTS", 5)
     @Option(help: "A review is positive when its score is above this [env: POSITIVE_ABOVE].")
     var positiveAbove = EnvironmentDefault.double("POSITIVE_ABOVE", 3)
-    @Option(help: ArgumentHelp("Measure the analysis core (parse, validate, tokenize, count, predict) on a JSON-lines review file, print reviews/s as JSON and exit.", visibility: .hidden))
-    var benchmarkCore: String?
     @OptionGroup(title: "Kafka security")
     var kafkaSecurity: KafkaSecurityOptions
     @OptionGroup(title: "Logging")
@@ -78,11 +76,6 @@ struct StreamProcessorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let benchmarkCore {
-            guard let modelPath else { throw ValidationError("--benchmark-core needs --model-path") }
-            try CoreBenchmark(reviewsFile: benchmarkCore, modelFile: modelPath, batchSize: batchSize).run()
-            return
-        }
         let registry = try log.bootstrap()
         var configuration = StreamProcessorConfiguration(
             host: host, port: port,

@@ -1,4 +1,5 @@
 import Kafka
+import StreamCore
 
 /// Sends messages that broke the contract to the dead-letter topic: the original bytes, keyed by where they came
 /// from, with the reason and the source position in headers, so nothing is lost and each can be replayed.

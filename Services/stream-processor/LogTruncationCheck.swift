@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Logging
 import ReviewContracts
+import StreamCore
 
 /// Checks stored positions against the broker's log, which may have lost its tail.
 ///

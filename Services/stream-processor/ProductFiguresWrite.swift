@@ -1,6 +1,7 @@
 import Foundation
 import Mongo
 import ReviewContracts
+import StreamCore
 
 /// The per-product figures of one batch, as one grouped write: a single unordered `bulkWrite` with one upsert per
 /// touched product (`$inc` of its counts and histogram buckets, `$max` of its last review time), whatever the

@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Mongo
 import ReviewContracts
+import StreamCore
 
 /// Writes a batch's results and the offsets they cover in one MongoDB transaction.
 ///

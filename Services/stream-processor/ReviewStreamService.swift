@@ -7,6 +7,7 @@ import NIOConcurrencyHelpers
 import ReviewAnalysis
 import ReviewContracts
 import ServiceLifecycle
+import StreamCore
 
 /// The consume → analyse → write loop.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import ReviewAnalysis
 import ReviewContracts
+import StreamCore
 import Testing
 
 @testable import StreamProcessor

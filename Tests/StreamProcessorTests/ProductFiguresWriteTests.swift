@@ -3,6 +3,7 @@ import Kafka
 import Mongo
 import ReviewAnalysis
 import ReviewContracts
+import StreamCore
 import Testing
 
 @testable import StreamProcessor

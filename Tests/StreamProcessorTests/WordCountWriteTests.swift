@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Mongo
 import ReviewContracts
+import StreamCore
 import Testing
 
 @testable import StreamProcessor

@@ -144,7 +144,7 @@ def main():
     ours_runs, ref_runs = [], []
     for _ in range(5):
         ours_runs.append(json.loads(subprocess.run(
-            [os.path.join(args.bin, "stream-processor"), "--benchmark-core", sample_file, "--model-path", ours_model,
+            [os.path.join(args.bin, "processor-core-bench"), "--reviews", sample_file, "--model-path", ours_model,
              "--batch-size", str(args.batch_size)], check=True, capture_output=True, text=True).stdout)["reviewsPerSecond"])
         ref_runs.append(reference_core(core_sample, ref_model, args.batch_size))
     ours_core, ref_core = statistics.median(ours_runs), statistics.median(ref_runs)

@@ -5,38 +5,53 @@ import ReviewContracts
 
 /// One polled batch after analysis: what each valid review contributes and which messages are dead letters.
 /// Built without I/O, so it can be computed while the previous batch is still being written.
-struct MicroBatch: Sendable {
+package struct MicroBatch: Sendable {
     /// A valid review with everything the results need.
-    struct Review: Sendable {
-        let position: KafkaTopicPartitionOffset
-        let message: ReviewMessage
-        let expected: SentimentLabel
-        let prediction: SentimentPrediction
-        let modelVersion: String
+    package struct Review: Sendable {
+        package let position: KafkaTopicPartitionOffset
+        package let message: ReviewMessage
+        package let expected: SentimentLabel
+        package let prediction: SentimentPrediction
+        package let modelVersion: String
         /// The Kafka message it came from (dead-lettered as it is if the database refuses the review).
-        let source: KafkaConsumerMessage
-        var key: String? { source.keyString }
-        var isCorrect: Bool { expected == prediction.label }
+        package let source: KafkaConsumerMessage
+        package var key: String? { source.keyString }
+
+        package init(position: KafkaTopicPartitionOffset, message: ReviewMessage, expected: SentimentLabel, prediction: SentimentPrediction,
+                     modelVersion: String, source: KafkaConsumerMessage) {
+            self.position = position
+            self.message = message
+            self.expected = expected
+            self.prediction = prediction
+            self.modelVersion = modelVersion
+            self.source = source
+        }
+        package var isCorrect: Bool { expected == prediction.label }
     }
 
     /// A message that broke the contract, with why.
-    struct DeadLetter: Sendable {
-        let source: KafkaConsumerMessage
-        let rejection: ReviewRejection
+    package struct DeadLetter: Sendable {
+        package let source: KafkaConsumerMessage
+        package let rejection: ReviewRejection
+
+        package init(source: KafkaConsumerMessage, rejection: ReviewRejection) {
+            self.source = source
+            self.rejection = rejection
+        }
     }
 
-    var reviews: [Review] = []
-    var deadLetters: [DeadLetter] = []
+    package var reviews: [Review] = []
+    package var deadLetters: [DeadLetter] = []
     /// For each partition in the batch, the offset after its last message.
-    var nextOffsets: [KafkaTopicPartition: Int64] = [:]
+    package var nextOffsets: [KafkaTopicPartition: Int64] = [:]
     /// For each partition in the batch, the key of its last message (stored with the offset: ``StoredPosition``).
-    var lastKeys: [KafkaTopicPartition: String] = [:]
+    package var lastKeys: [KafkaTopicPartition: String] = [:]
     /// Word counts summed over the batch's reviews (a default ``Tokenizer``'s words).
-    private(set) var wordCounts: [String: Int] = [:]
+    package private(set) var wordCounts: [String: Int] = [:]
 
-    var messageCount: Int { reviews.count + deadLetters.count }
+    package var messageCount: Int { reviews.count + deadLetters.count }
 
-    init(messages: [KafkaConsumerMessage], model: SentimentModel, validator: ReviewValidator, labelRule: LabelRule) {
+    package init(messages: [KafkaConsumerMessage], model: SentimentModel, validator: ReviewValidator, labelRule: LabelRule) {
         var words = WordTally()
         defer { wordCounts = words.dictionary }
         for message in messages {
@@ -73,14 +88,14 @@ struct MicroBatch: Sendable {
     /// The id of a review that carries none (the seed's bare `{reviewText, overall}`): its position, and its
     /// timestamp when it has one, so a re-delivery gets the same id while a new message written at a re-used offset
     /// (a broker that lost its tail) does not.
-    static func fallbackID(_ message: KafkaConsumerMessage) -> String {
+    package static func fallbackID(_ message: KafkaConsumerMessage) -> String {
         let position = "\(message.topic)/\(message.partition)/\(message.offset)"
         guard let timestamp = message.timestamp else { return position }
         return "\(position)@\(Int64((timestamp.timeIntervalSince1970 * 1000).rounded()))"
     }
 
     /// For each partition in the batch, the offset of its first message.
-    var firstOffsets: [KafkaTopicPartition: Int64] {
+    package var firstOffsets: [KafkaTopicPartition: Int64] {
         var first: [KafkaTopicPartition: Int64] = [:]
         let positions = reviews.map { ($0.position.topic, $0.position.partition, $0.position.offset) }
             + deadLetters.map { ($0.source.topic, $0.source.partition, $0.source.offset) }
@@ -92,18 +107,18 @@ struct MicroBatch: Sendable {
     }
 
     /// How many of the batch's reviews are at or above the stored offsets (repeated ids included).
-    func reviewCount(atOrAbove storedNext: [KafkaTopicPartition: Int64]) -> Int {
+    package func reviewCount(atOrAbove storedNext: [KafkaTopicPartition: Int64]) -> Int {
         reviews.lazy.filter { $0.position.offset >= storedNext[KafkaTopicPartition(topic: $0.position.topic, partition: $0.position.partition)] ?? 0 }.count
     }
 
     /// The ids of the batch's reviews.
-    var reviewIDs: [String] { reviews.map(\.message.id) }
+    package var reviewIDs: [String] { reviews.map(\.message.id) }
 
     /// The part of the batch that has not been counted yet: at or above the stored offsets (messages below were
     /// re-delivered by the broker after a crash or a rebalance), and reviews whose id is neither among
     /// `storedIDs` nor earlier in the batch (a client re-posted it, or the processor re-reads a log that lost its
     /// tail). A review id is counted once, whatever offsets it was written at.
-    func unseen(storedNext: [KafkaTopicPartition: Int64], storedIDs: Set<String> = []) -> MicroBatch {
+    package func unseen(storedNext: [KafkaTopicPartition: Int64], storedIDs: Set<String> = []) -> MicroBatch {
         func isNew(_ topic: String, _ partition: Int32, _ offset: Int64) -> Bool {
             offset >= storedNext[KafkaTopicPartition(topic: topic, partition: partition)] ?? 0
         }
@@ -123,7 +138,7 @@ struct MicroBatch: Sendable {
 
     /// The batch in two parts with every partition's lower offsets in the first, so writing the first and then the
     /// second stores the same results as writing the whole; nil for a batch of one message.
-    func halves() -> (MicroBatch, MicroBatch)? {
+    package func halves() -> (MicroBatch, MicroBatch)? {
         enum Item { case review(Review), deadLetter(DeadLetter) }
         func position(_ item: Item) -> (String, Int32, Int64, String?) {
             switch item {
@@ -158,7 +173,7 @@ struct MicroBatch: Sendable {
     }
 
     /// The batch without its reviews, which become dead letters for `reason`; its offsets still cover them.
-    func deadLettered(reason: String) -> MicroBatch {
+    package func deadLettered(reason: String) -> MicroBatch {
         let letters = reviews.map { review in
             DeadLetter(source: review.source, rejection: .unwritable(reason))
         }
