@@ -64,8 +64,25 @@ def apt_packages(body) -> set[str]:
     return packages
 
 
+def manifest_folders(root: Path) -> set[str]:
+    """The top-level folders the package manifest's targets live in (the manifest fails to load without any of them)."""
+    paths = re.findall(r'path:\s*"([^"]+)"', (root / "Package.swift").read_text())
+    return {p.split("/")[0] for p in paths}
+
+
+def copied_folders(body) -> set[str]:
+    """Top-level folders a stage copies from the build context (COPY without --from)."""
+    copied = set()
+    for keyword, arguments in body:
+        words = arguments.split()
+        if keyword == "COPY" and words and not any(w.startswith("--from") for w in words):
+            copied.update(w.rstrip("/").split("/")[0] for w in words[:-1] if not w.startswith("--"))
+    return copied
+
+
 def check(ctx: Context) -> Outcome:
     problems = []
+    folders = manifest_folders(ctx.root)
     build_images, runtime_images = set(), set()
     for service in SERVICES:
         path = ctx.root / "docker" / f"Dockerfile.{service}"
@@ -78,6 +95,9 @@ def check(ctx: Context) -> Outcome:
             problems.append(f"{where} is not a multi-stage build")
             continue
         build, final = found[0], found[-1]
+        missing = folders - copied_folders(build["body"])
+        if missing:
+            problems.append(f"{where}: the build stage does not copy {sorted(missing)}, where the manifest's targets live")
         build_images.add(build["image"])
         runtime_images.add(final["image"])
         if not BUILD_IMAGE.match(build["image"]):
