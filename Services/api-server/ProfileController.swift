@@ -8,6 +8,7 @@ import ServiceSupport
 /// default 20; skip 0–10000), newest first, each with the model's prediction and whether it was right. 401 without a
 /// session. Reviews still in the pipeline appear once the processor has stored their prediction.
 struct ProfileController: Sendable {
+    private typealias Field = SentimentDocument.CodingKeys
     let sentiment: MongoCollection
 
     init(database: MongoDatabase) {
@@ -16,7 +17,7 @@ struct ProfileController: Sendable {
 
     /// The index the query runs on; the processor writes `userId` on reviews posted with a session.
     func prepare() async throws {
-        try await sentiment.createIndexes([MongoIndex(keys: ["userId": 1, "processedAt": -1])])
+        try await sentiment.createIndexes([MongoIndex(keys: [Field.userId.rawValue: 1, Field.processedAt.rawValue: -1])])
     }
 
     func addRoutes(to router: Router<APIRequestContext>) {
@@ -24,9 +25,9 @@ struct ProfileController: Sendable {
             let user = try context.requireUser()
             let limit = try Self.integer(request, "limit", default: 20, in: 1...100)
             let skip = try Self.integer(request, "skip", default: 0, in: 0...10_000)
-            let rows = try await sentiment.find(["userId": .string(user.id)], sort: ["processedAt": -1], limit: limit, skip: skip,
-                                                as: OwnReview.self)
-            return try AccountController.json(OwnReviews(reviews: rows, limit: limit, skip: skip), status: .ok)
+            let rows = try await sentiment.find([Field.userId.rawValue: .string(user.id)], sort: [Field.processedAt.rawValue: -1],
+                                                limit: limit, skip: skip, as: SentimentDocument.self)
+            return try AccountController.json(OwnReviews(reviews: rows.map(OwnReview.init), limit: limit, skip: skip), status: .ok)
         }
     }
 
@@ -39,35 +40,22 @@ struct ProfileController: Sendable {
     }
 }
 
-/// One of the user's reviews with the processor's verdict on it.
-struct OwnReview: Codable {
-    let id: String
-    let review: String
-    /// The label the review's score implies (`pos`/`neg`).
-    let expected: String
-    /// The model's prediction.
-    let result: String
-    let score: Double?
-    let probability: Double?
-    let itemId: String?
-    let processedAt: Date?
-
-    enum CodingKeys: String, CodingKey {
-        case id = "_id"
-        case review, expected, result, score, probability, itemId, processedAt
-    }
+/// One of the user's reviews with the processor's verdict on it: the stored ``SentimentDocument`` as the profile
+/// shows it (plus whether the prediction was right; without the processing-order fields).
+struct OwnReview: Encodable {
+    let document: SentimentDocument
 
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ResponseKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(review, forKey: .review)
-        try container.encode(expected, forKey: .expected)
-        try container.encode(result, forKey: .result)
-        try container.encodeIfPresent(score, forKey: .score)
-        try container.encodeIfPresent(probability, forKey: .probability)
-        try container.encodeIfPresent(itemId, forKey: .itemId)
-        try container.encodeIfPresent(processedAt, forKey: .processedAt)
-        try container.encode(expected == result, forKey: .correct)
+        try container.encode(document.id, forKey: .id)
+        try container.encode(document.review, forKey: .review)
+        try container.encode(document.expected, forKey: .expected)
+        try container.encode(document.result, forKey: .result)
+        try container.encodeIfPresent(document.score, forKey: .score)
+        try container.encodeIfPresent(document.probability, forKey: .probability)
+        try container.encodeIfPresent(document.itemId, forKey: .itemId)
+        try container.encodeIfPresent(document.processedAt, forKey: .processedAt)
+        try container.encode(document.expected == document.result, forKey: .correct)
     }
 
     private enum ResponseKeys: String, CodingKey {

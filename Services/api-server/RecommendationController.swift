@@ -26,12 +26,13 @@ struct RecommendationController: Sendable {
     }
 
     func recommendations(for userId: String) async throws -> [Recommendation] {
+        typealias Field = SentimentDocument.CodingKeys
         let own = try await database.collection(ResultCollections.sentiment).find(
-            ["userId": .string(userId), "itemId": ["$exists": true]], sort: ["processedAt": -1], limit: Self.reviewsRead,
-            projection: ["itemId": 1, "score": 1]
+            [Field.userId.rawValue: .string(userId), Field.itemId.rawValue: ["$exists": true]], sort: [Field.processedAt.rawValue: -1],
+            limit: Self.reviewsRead, projection: [Field.itemId.rawValue: 1, Field.score.rawValue: 1]
         )
-        let reviewed = Set(own.compactMap { $0["itemId"]?.stringValue })
-        let liked = Set(own.filter { ($0["score"]?.doubleValue ?? 0) >= 4 }.compactMap { $0["itemId"]?.stringValue })
+        let reviewed = Set(own.compactMap { $0[Field.itemId.rawValue]?.stringValue })
+        let liked = Set(own.filter { ($0[Field.score.rawValue]?.doubleValue ?? 0) >= 4 }.compactMap { $0[Field.itemId.rawValue]?.stringValue })
         var scores: [String: Double] = [:]
         if !liked.isEmpty {
             let neighbours = try await database.collection(ProductCollections.similar).find(
