@@ -58,10 +58,13 @@ let package = Package(
         .target(name: "Settings", dependencies: [argumentParser, lockedValue], path: "Shared/Settings",
                 swiftSettings: [.swiftLanguageMode(.v6)]),
         // The processor's analysis of a polled batch (no I/O): a library so the core benchmark links it, not the service.
-        .target(name: "StreamCore", dependencies: ["Kafka", "ReviewAnalysis", "ReviewContracts"], path: "Shared/StreamCore"),
-        .target(name: "ServiceSupport", dependencies: ["Settings", hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
+        .target(name: "StreamCore", dependencies: ["Kafka", "ReviewAnalysis", "ReviewContracts"], path: "Shared/StreamCore",
+                swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ServiceSupport", dependencies: ["Settings", hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport",
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         // The Kafka security options of the services that talk to Kafka; apart from ServiceSupport so the gateway does not link librdkafka.
-        .target(name: "KafkaOptions", dependencies: ["Kafka", "ServiceSupport", "Settings", argumentParser], path: "Shared/KafkaOptions"),
+        .target(name: "KafkaOptions", dependencies: ["Kafka", "ServiceSupport", "Settings", argumentParser], path: "Shared/KafkaOptions",
+                swiftSettings: [.swiftLanguageMode(.v6)]),
 
         .executableTarget(
             name: "APIServer",

@@ -37,8 +37,9 @@ public struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         var configuration = HTTP1Channel.Configuration(idleTimeout: idleTimeout)
         configuration.additionalChannelHandlers = additionalChannelHandlers
         configuration.httpDecoder = .init(maxHeaderFieldSize: maxHeadBytes, maxHeaderListSize: maxHeadBytes, maxHeaderFieldCount: 200)
+        let settings = configuration
         return HTTPServerBuilder { responder in
-            GuardedHTTP1Channel(responder: responder, configuration: configuration)
+            GuardedHTTP1Channel(responder: responder, configuration: settings)
         }
     }
 }
