@@ -73,13 +73,15 @@ let package = Package(
                            .product(name: "Algorithms", package: "swift-algorithms"),
                            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                            .product(name: "Crypto", package: "swift-crypto")],
-            path: "Services/api-server"
+            path: "Services/api-server",
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "StreamProcessor",
             dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", "Settings", "StreamCore", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            lockedValue],
-            path: "Services/stream-processor"
+            path: "Services/stream-processor",
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "Gateway",
