@@ -104,15 +104,15 @@ let package = Package(
             exclude: ["README.md"]
         ),
 
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaOptions"], path: "Tests/KafkaTests"),
-        .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests"),
-        .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests"),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaOptions"], path: "Tests/KafkaTests", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis", "ReviewContracts", "Mongo"], path: "Tests/TrainerTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient,
-                                                       .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests"),
-        .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "StreamCore", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
-        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "Settings", logging], path: "Tests/ServiceSupportTests"),
+                                                       .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "StreamCore", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "Settings", logging], path: "Tests/ServiceSupportTests", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ReviewContracts", hummingbirdTesting, asyncHTTPClient], path: "Tests/GatewayTests"),
     ],
     swiftLanguageModes: [.v5]

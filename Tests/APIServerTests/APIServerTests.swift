@@ -43,11 +43,10 @@ struct APIServerTests {
 
     @Test func acceptedReviewIsOnTheTopicKeyedByItsID() async throws {
         let app = try await buildApplication(configuration(), registry: PrometheusCollectorRegistry())
-        var id = ""
-        try await app.test(.router) { client in
+        let id = try await app.test(.router) { client in
             let response = try await post(client, #"{"reviewText": "Great fit, lovely colour", "overall": 5}"#)
             #expect(response.status == .created)
-            id = try JSONDecoder().decode([String: String].self, from: Data(buffer: response.body))["id"] ?? ""
+            return try JSONDecoder().decode([String: String].self, from: Data(buffer: response.body))["id"] ?? ""
         }
         #expect(!id.isEmpty)
         let consumer = try KafkaConsumer(

@@ -62,8 +62,7 @@ struct HTTPDoorTests {
             let nul = try await client.execute(uri: "/api/results/wordcount%00", method: .get)
             #expect(nul.status == .badRequest)
 
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            defer { try? http.syncShutdown() }
+            let http = HTTPClient.plain
             let stream = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/stream"), timeout: .seconds(30))
             #expect(stream.status == .ok)
             let second = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/stream"), timeout: .seconds(30))

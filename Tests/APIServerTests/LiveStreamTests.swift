@@ -32,8 +32,7 @@ struct LiveStreamTests {
         try await app.test(.live) { client in
             let token = try await client.login("live-admin", adminPassword).token
             let port = try #require(client.port)
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            defer { try? http.syncShutdown() }
+            let http = HTTPClient.plain
             let response = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/stream"), timeout: .seconds(30))
             #expect(response.status == .ok)
             #expect(response.headers.first(name: "content-type") == "text/event-stream")

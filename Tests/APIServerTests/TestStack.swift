@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Kafka
 import Logging
@@ -85,4 +86,10 @@ final class TestProcessor: @unchecked Sendable {
     }
 
     struct TrainerFailed: Error {}
+}
+
+extension HTTPClient {
+    /// A client as a plain program would use one: no Accept-Encoding, no decompression (the shared client asks for
+    /// gzip). Lives as long as the test process, like `HTTPClient.shared`, so it is never shut down.
+    static let plain = HTTPClient(eventLoopGroupProvider: .singleton)
 }
