@@ -7,6 +7,7 @@ import NIOCore
 /// The compressor lives as long as the connection and is flushed after every write, so each push arrives at once and
 /// repeats of earlier pushes (the same top words, the same field names) cost a few bytes each. The small window keeps
 /// the per-connection state to tens of kilobytes.
+/// Unchecked Sendable: the compressor (not thread-safe) is used only under `lock`.
 final class EventStreamEncoder: @unchecked Sendable {
     private let lock = NIOLock()
     private let continuation: AsyncStream<ByteBuffer>.Continuation

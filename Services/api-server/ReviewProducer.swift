@@ -10,6 +10,7 @@ import ServiceLifecycle
 /// a Kafka leader that lost its log's tail) gets "out of order sequence number" and enters a fatal state: every
 /// later send fails. Without a new producer the api-server would answer 503 to every review until restarted. The
 /// reviews that failed with it were answered 503, and clients retry them with the same idempotency key.
+/// Unchecked Sendable: the current producer is swapped and read only under `lock`.
 final class ReviewProducer: Service, @unchecked Sendable {
     private let lock = NSLock()
     private var current: KafkaProducer

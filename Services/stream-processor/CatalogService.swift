@@ -16,6 +16,7 @@ import ServiceLifecycle
 ///
 /// Every processor instance reads the whole catalog: the catalog is small, and two instances writing the same
 /// messages conflict on the offsets document, where the loser's retry sees the winner's offsets and skips them.
+/// Unchecked Sendable: `next` is touched only by the one task running `run()`; everything else is immutable or locked.
 final class CatalogService: Service, @unchecked Sendable {
     private let configuration: StreamProcessorConfiguration
     private let store: CatalogStore

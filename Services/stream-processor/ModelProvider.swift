@@ -7,6 +7,7 @@ import ReviewContracts
 /// Holds the model predictions use, and swaps in another one without stopping: each batch takes the model current
 /// when its analysis starts, and every prediction records that model's version. From the `models` collection the
 /// model is the active one (``ModelActivation``), so `trainer activate` rolls back as well as forward.
+/// Unchecked Sendable: the model and its file date change only under `lock`; the rest is immutable.
 final class ModelProvider: @unchecked Sendable {
     enum Source: Sendable {
         case file(URL)

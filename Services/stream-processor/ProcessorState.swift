@@ -3,6 +3,7 @@ import Kafka
 
 /// What the loop, the rebalance callback and the health endpoint share: assigned partitions and how far each has
 /// been written, whether a stop was requested, and why the processor is not ready.
+/// Unchecked Sendable: every mutable field is read and written under `lock`.
 final class ProcessorState: @unchecked Sendable {
     private let lock = NSLock()
     private var nextOffsets: [KafkaTopicPartition: Int64] = [:]

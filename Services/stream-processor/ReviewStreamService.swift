@@ -15,7 +15,7 @@ import StreamCore
 /// for as long as that write takes, so a processor that lags writes fewer, larger batches with the same small,
 /// constant number of database round trips each. With a static assignment it stops fetching after a quiet spell
 /// until something arrives (``IdleFetchPause``). On SIGTERM it finishes the batch in hand, commits, and leaves the group.
-final class ReviewStreamService: Service, @unchecked Sendable {
+final class ReviewStreamService: Service, Sendable {
     private let configuration: StreamProcessorConfiguration
     private let store: ResultStore
     private let models: ModelProvider

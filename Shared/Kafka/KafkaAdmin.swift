@@ -4,7 +4,7 @@ internal import CRdKafka
 
 /// Topic administration through librdkafka's admin API. Thread-safe; requests run one at a time on a dedicated
 /// thread. Call `close()` when done.
-public final class KafkaAdmin: @unchecked Sendable {
+public final class KafkaAdmin: Sendable {
     private let client: RDKafkaClient
     private let worker: RDKafkaWorker
 

@@ -8,6 +8,7 @@ internal import CRdKafka
 /// Polling (and with it the rebalance handler) runs on one dedicated thread; offset and metadata requests run on
 /// a second one, so a lag probe does not wait for a poll. Neither blocks Swift's cooperative pool. Call `close()`
 /// to leave the group cleanly.
+/// Unchecked Sendable: librdkafka is called only on the two worker threads; `closeTask` is behind `lock`.
 public final class KafkaConsumer: @unchecked Sendable {
     private let client: RDKafkaClient
     private let pollWorker: RDKafkaWorker

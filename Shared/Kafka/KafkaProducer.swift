@@ -6,6 +6,7 @@ internal import CRdKafka
 ///
 /// `send` hands messages to librdkafka (which never blocks) and suspends until the broker acknowledged them. A
 /// background thread, started in `init` and stopped by `shutdown()`, polls librdkafka for delivery reports.
+/// Unchecked Sendable: librdkafka's producer handle is thread-safe; `shutdownTask` is behind `lock`.
 public final class KafkaProducer: @unchecked Sendable {
     private let client: RDKafkaClient
     private let worker: RDKafkaWorker

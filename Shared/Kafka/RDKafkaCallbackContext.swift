@@ -3,7 +3,7 @@ import Logging
 
 /// What librdkafka's C callbacks reach through the handle's opaque pointer: the logger, the producer's pending
 /// deliveries and the consumer's rebalance handler. It outlives the handle (the client holds it).
-final class RDKafkaCallbackContext: @unchecked Sendable {
+final class RDKafkaCallbackContext: Sendable {
     let logger: Logger
     let deliveries = RDKafkaDeliveryRegistry()
     let rebalanceHandler: (@Sendable (KafkaRebalanceEvent) -> [KafkaTopicPartitionOffset])?

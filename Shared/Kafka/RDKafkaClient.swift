@@ -4,6 +4,7 @@ internal import CRdKafka
 
 /// Owns one librdkafka handle (`rd_kafka_t`) and the context its callbacks use. The handle is destroyed by
 /// `destroy()` or, at the latest, in `deinit`; nothing outside this layer sees it.
+/// Unchecked Sendable: the handle pointer is read and cleared under `lock`; librdkafka's handle itself is thread-safe.
 final class RDKafkaClient: @unchecked Sendable {
     enum Kind { case producer, consumer }
 

@@ -1,11 +1,10 @@
-import Foundation
+import NIOConcurrencyHelpers
 
 /// A count raised from librdkafka's callback threads and read from anywhere.
-final class RDKafkaCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
+final class RDKafkaCounter: Sendable {
+    private let count = NIOLockedValueBox(0)
 
-    var value: Int { lock.withLock { count } }
+    var value: Int { count.withLockedValue { $0 } }
 
-    func increment() { lock.withLock { count += 1 } }
+    func increment() { count.withLockedValue { $0 += 1 } }
 }

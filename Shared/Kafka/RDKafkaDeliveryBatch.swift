@@ -1,6 +1,7 @@
 import Foundation
 
 /// Collects the delivery reports of messages sent together and hands them back in input order once all are in.
+/// Unchecked Sendable: the reports, the count and the continuation are behind `lock`.
 final class RDKafkaDeliveryBatch: @unchecked Sendable {
     private let lock = NSLock()
     private var reports: [KafkaDeliveryReport?]

@@ -1,6 +1,7 @@
 import Foundation
 
 /// Maps the per-message opaque that librdkafka hands back in a delivery report to the batch awaiting it.
+/// Unchecked Sendable: the next id and the waiting batches are behind `lock`.
 final class RDKafkaDeliveryRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var nextID: UInt = 1

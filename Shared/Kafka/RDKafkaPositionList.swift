@@ -1,14 +1,13 @@
-import Foundation
+import NIOConcurrencyHelpers
 
 /// Positions collected on a polling thread and taken by the caller.
-final class RDKafkaPositionList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var positions: [KafkaTopicPartitionOffset] = []
+final class RDKafkaPositionList: Sendable {
+    private let positions = NIOLockedValueBox<[KafkaTopicPartitionOffset]>([])
 
-    func append(_ position: KafkaTopicPartitionOffset) { lock.withLock { positions.append(position) } }
+    func append(_ position: KafkaTopicPartitionOffset) { positions.withLockedValue { $0.append(position) } }
 
     func takeAll() -> [KafkaTopicPartitionOffset] {
-        lock.withLock {
+        positions.withLockedValue { positions in
             defer { positions = [] }
             return positions
         }

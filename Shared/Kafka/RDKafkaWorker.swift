@@ -2,6 +2,7 @@ import Foundation
 
 /// One dedicated thread that runs librdkafka's blocking calls in order, so they never occupy a thread of Swift's
 /// cooperative pool. When it has nothing queued it runs `idle` (a bounded poll), or sleeps if there is none.
+/// Unchecked Sendable: the job queue and flags are behind `condition`; `idle` and `wake` are set once, in `init`.
 final class RDKafkaWorker: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []

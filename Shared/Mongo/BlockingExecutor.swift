@@ -5,6 +5,7 @@ import Foundation
 ///
 /// Threads start on demand up to `maxThreads` and exit after `idleTimeout` without work. Jobs never wait on each
 /// other indefinitely (the client pool hands out a client only with a permit), so a bounded pool cannot deadlock.
+/// Unchecked Sendable: the job queue and thread counts are behind `condition`.
 final class BlockingExecutor: @unchecked Sendable {
     /// Shared by every `MongoClient` in the process.
     static let shared = BlockingExecutor(maxThreads: 64, idleTimeout: 10)

@@ -5,6 +5,7 @@ import Foundation
 /// Reads a libmongoc change stream on its own thread and hands events to the async consumer through a bounded
 /// buffer. The thread holds one pooled client from open until close, and blocks (rather than buffering without
 /// bound) when the consumer falls `capacity` events behind.
+/// Unchecked Sendable: every mutable field is behind `condition`; the libmongoc stream is used on the reader thread alone.
 final class ChangeStreamReader: @unchecked Sendable {
     enum Target {
         case database(String)

@@ -5,7 +5,7 @@
 /// ends; events from writes made after `waitUntilOpen()` returns are all delivered. Cancelling the iterating task,
 /// calling `close()`, or releasing the stream ends it; an error (e.g. the server dropping the cursor and the single
 /// automatic resume failing) ends it by throwing from the iterator.
-public final class MongoChangeStream: AsyncSequence, @unchecked Sendable {
+public final class MongoChangeStream: AsyncSequence, Sendable {
     public typealias Element = BSONDocument
 
     private let reader: ChangeStreamReader

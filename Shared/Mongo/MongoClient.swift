@@ -7,6 +7,7 @@ import Logging
 /// Every operation takes a client from the pool for its duration and gives it back, so one `MongoClient` is shared
 /// by the whole process and is safe to use from any task. Blocking libmongoc calls run on dedicated threads, never on
 /// Swift's cooperative pool. Writes use write concern `majority` unless the URI sets `w`.
+/// Unchecked Sendable: libmongoc's pool is thread-safe; the shut-down flag and the open streams are behind `lock`.
 public final class MongoClient: @unchecked Sendable {
     let pool: MongocClientPool
     let logger: Logger

@@ -4,6 +4,7 @@ import Foundation
 /// A client session bound to one pooled client for its whole life; handed to the body of
 /// `MongoDatabase.withTransaction`. Pass it to operations to run them inside the transaction. It must not be used
 /// after the transaction's body has returned.
+/// Unchecked Sendable: the libmongoc session and its client are used only under `lock`, one call at a time.
 public final class MongoSession: @unchecked Sendable {
     let client: MongoClient
     private let connection: OpaquePointer

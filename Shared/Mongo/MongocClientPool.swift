@@ -7,6 +7,7 @@ import NIOConcurrencyHelpers
 ///
 /// A permit is taken before every `pop`, with as many permits as the pool has clients, so `pop` never blocks an
 /// executor thread; callers that cannot get a permit wait asynchronously (or, on a dedicated thread, blocking).
+/// Unchecked Sendable: libmongoc's client pool is thread-safe; permits, waiters and flags are behind `condition`.
 final class MongocClientPool: @unchecked Sendable {
     private typealias Waiter = (Result<Void, MongoError>) -> Void
 

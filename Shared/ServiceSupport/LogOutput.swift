@@ -21,6 +21,7 @@ import Foundation
 /// to `<path>.<keep>`, the oldest is deleted) and a new file is opened; the descriptors in ``Rotation/redirect``
 /// (standard output and error, for a service) are pointed at the new file each time, so what libraries and the
 /// runtime print lands next to the log lines.
+/// Unchecked Sendable: the pending bytes, the file descriptor and its size are behind `condition`.
 public final class LogOutput: @unchecked Sendable {
     /// Standard error, where every service logs; what waits there at a normal exit is written by an `atexit` handler.
     public static let standardError: LogOutput = {
@@ -189,6 +190,7 @@ public final class LogOutput: @unchecked Sendable {
     /// Outputs whose pending lines are written by one `atexit` handler.
     static let flushedAtExit = ExitFlushList()
 
+    /// Unchecked Sendable: the list and the registered flag are behind `lock`.
     final class ExitFlushList: @unchecked Sendable {
         private let lock = NSLock()
         private var outputs: [LogOutput] = []

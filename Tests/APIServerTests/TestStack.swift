@@ -48,6 +48,7 @@ extension TestStack {
 }
 
 /// The real `stream-processor` binary, run against the test stack with a model the real `trainer` fits on the fixture.
+/// Unchecked Sendable: the Process is started in `init` and only signalled and waited for after.
 final class TestProcessor: @unchecked Sendable {
     private let process = Process()
 

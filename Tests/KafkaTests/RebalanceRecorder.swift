@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 
 /// Collects the rebalance events a consumer's handler sees (on the consumer's polling thread).
+/// Unchecked Sendable: the events are behind `lock`.
 final class RebalanceRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var recorded: [KafkaRebalanceEvent] = []

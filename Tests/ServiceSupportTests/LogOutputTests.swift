@@ -7,6 +7,7 @@ import Testing
 @Suite("log output")
 struct LogOutputTests {
     /// A pipe whose read end collects what the output writes.
+    /// Unchecked Sendable: two file descriptors fixed in `init`; reads are non-blocking system calls.
     final class Pipe: @unchecked Sendable {
         let read: Int32, write: Int32
         init() {

@@ -215,6 +215,7 @@ struct FaultToleranceTests {
 }
 
 /// Counts a transaction body's runs (the runner retries it after a transient error such as an aborted transaction).
+/// Unchecked Sendable: the count is behind `lock`.
 final class AttemptCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0

@@ -9,6 +9,7 @@ import ReviewAnalysis
 import ReviewContracts
 
 /// Runs the real `stream-processor` binary against the test stack, so a test can kill it like an operator would.
+/// Unchecked Sendable: the process is started and stopped by the one test that owns the harness.
 final class ProcessorHarness: @unchecked Sendable {
     static let environment = ProcessInfo.processInfo.environment
     static let kafkaBrokers = environment["KAFKA_BROKERS"] ?? "127.0.0.1:9092"
