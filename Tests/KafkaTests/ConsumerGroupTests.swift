@@ -12,13 +12,7 @@ struct ConsumerGroupTests {
         let consumerA = try TestBroker.consumer(group: group, topics: [topic]) { configuration in
             configuration.rebalanceHandler = { first.record($0); return [] }
         }
-        var alone: Set<KafkaTopicPartition> = []
-        let joinDeadline = ContinuousClock.now + .seconds(15)
-        while alone != all, ContinuousClock.now < joinDeadline {
-            _ = try await consumerA.poll(maxMessages: 100, timeout: .milliseconds(200))
-            alone = Set(try await consumerA.assignment())
-        }
-        #expect(alone == all)
+        #expect(try await TestBroker.pollUntilAssigned(consumerA, all) == all)
 
         let consumerB = try TestBroker.consumer(group: group, topics: [topic]) { configuration in
             configuration.rebalanceHandler = { second.record($0); return [] }
@@ -58,13 +52,7 @@ struct ConsumerGroupTests {
             configuration.additionalProperties["max.poll.interval.ms"] = "6000"
             configuration.rebalanceHandler = { recorder.record($0); return [] }
         }
-        var assigned: Set<KafkaTopicPartition> = []
-        let joinDeadline = ContinuousClock.now + .seconds(15)
-        while assigned != all, ContinuousClock.now < joinDeadline {
-            _ = try await consumer.poll(maxMessages: 100, timeout: .milliseconds(200))
-            assigned = Set(try await consumer.assignment())
-        }
-        #expect(assigned == all)
+        #expect(try await TestBroker.pollUntilAssigned(consumer, all) == all)
 
         // No poll for longer than the poll interval: the client leaves the group, but nothing reaches the handler.
         let eventsBefore = recorder.events.count

@@ -40,6 +40,17 @@ enum TestBroker {
     }
 
     /// Polls until `count` messages arrived or `within` passed; returns what arrived.
+    /// Polls (serving rebalances) until the consumer owns exactly `partitions`, at most `within`; returns what it owns.
+    static func pollUntilAssigned(_ consumer: KafkaConsumer, _ partitions: Set<KafkaTopicPartition>, within: Duration = .seconds(15)) async throws -> Set<KafkaTopicPartition> {
+        var owned: Set<KafkaTopicPartition> = []
+        let deadline = ContinuousClock.now + within
+        while owned != partitions, ContinuousClock.now < deadline {
+            _ = try await consumer.poll(maxMessages: 100, timeout: .milliseconds(200))
+            owned = Set(try await consumer.assignment())
+        }
+        return owned
+    }
+
     static func drain(_ consumer: KafkaConsumer, count: Int, within: Duration = .seconds(15)) async throws -> [KafkaConsumerMessage] {
         let deadline = ContinuousClock.now + within
         var messages: [KafkaConsumerMessage] = []
