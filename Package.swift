@@ -51,7 +51,7 @@ let package = Package(
                 swiftSettings: [.swiftLanguageMode(.v6)]),
         // The analysis core is numeric code that is 20–50× slower unoptimised; tests and the local stack train models with
         // it, so it is optimised in debug builds too.
-        .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"]), .swiftLanguageMode(.v6)]),
         .target(name: "ReviewContracts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/ReviewContracts",
                 swiftSettings: [.swiftLanguageMode(.v6)]),
         // The one reader of settings from flags and the environment (no server parts, so the trainer can use it too).
@@ -101,14 +101,15 @@ let package = Package(
                            .product(name: "CompressNIO", package: "compress-nio"),
                            .product(name: "NIOCore", package: "swift-nio")],
             path: "Services/trainer",
-            exclude: ["README.md"]
+            exclude: ["README.md"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
 
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaOptions"], path: "Tests/KafkaTests", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis", "ReviewContracts", "Mongo"], path: "Tests/TrainerTests"),
+        .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis", "ReviewContracts", "Mongo"], path: "Tests/TrainerTests", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient,
                                                        .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "StreamCore", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests", swiftSettings: [.swiftLanguageMode(.v6)]),

@@ -53,11 +53,24 @@ struct ModelFile: Codable, Sendable, Equatable {
         return encoder
     }()
 
-    static let timestampFormatter: ISO8601DateFormatter = {
+    /// `createdAt`'s text for a time, rounded to the millisecond.
+    static func timestamp(_ date: Date) -> String {
+        timestampFormatter().string(from: date)
+    }
+
+    /// The time `createdAt`'s text stands for, or nil when it is not an ISO 8601 timestamp.
+    static func date(timestamp: String) -> Date? {
+        timestampFormatter().date(from: timestamp)
+    }
+
+    /// A formatter per call, as a model is written or read once: a shared one would be a mutable class reached from
+    /// any thread. `Date.ISO8601FormatStyle` is no substitute: it truncates rather than rounds to the millisecond and
+    /// parses to another `Date` in the last bits, which would change version ids and loaded creation times.
+    private static func timestampFormatter() -> ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter
-    }()
+    }
 
     /// Reads a model file, checking the format and version before the rest so an old file gets the right message.
     static func decode(_ data: Data) throws -> ModelFile {

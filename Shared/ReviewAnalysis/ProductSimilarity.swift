@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Each product's most similar products by cosine similarity of TF-IDF profiles of its reviews.
 ///
@@ -47,8 +48,8 @@ public struct ProductSimilarity: Sendable {
     }
 
     /// The neighbours of every product with at least one review, in product-id order. `progress` is called with the
-    /// fraction done and what is being done.
-    public func compute(_ reviews: [Review], progress: (Double, String) -> Void = { _, _ in }) -> [Neighbours] {
+    /// fraction done and what is being done, from any thread and possibly from several at once.
+    public func compute(_ reviews: [Review], progress: @Sendable (Double, String) -> Void = { _, _ in }) -> [Neighbours] {
         // 1. Word counts per product, summed over its reviews.
         var index: [String: Int] = [:], ids: [String] = [], tallies: [[Int32: Float]] = [], reviewCounts: [Int] = []
         for (number, review) in reviews.enumerated() {
@@ -86,13 +87,14 @@ public struct ProductSimilarity: Sendable {
         for (product, vector) in vectors.enumerated() {
             for (bucket, weight) in zip(vector.indices, vector.values) { postings[bucket, default: []].append((Int32(product), weight)) }
         }
-        let lookup = postings, count = vectors.count, k = neighbours
-        let rows = RowResults(count: count)
-        let done = ProgressCounter()
+        let lookup = postings, count = vectors.count, k = neighbours, productIDs = ids
+        let done = Mutex(0)
         let chunk = max(1, count / 64)
-        DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { part in
+        // Each part returns the rows of its own products, in product order.
+        let rows = DispatchQueue.concurrentMap(count: (count + chunk - 1) / chunk) { part -> [[(Int32, Float)]] in
             var scores = [Float](repeating: 0, count: count)
             var touched: [Int32] = []
+            var partRows: [[(Int32, Float)]] = []
             for product in (part * chunk)..<min(count, (part + 1) * chunk) {
                 let vector = vectors[product]
                 for (bucket, weight) in zip(vector.indices, vector.values) {
@@ -105,23 +107,24 @@ public struct ProductSimilarity: Sendable {
                 for other in touched where Int(other) != product {
                     let score = scores[Int(other)]
                     guard score > 0 else { continue }
-                    if best.count < k || Self.ranks(score, other, before: best[best.count - 1], ids: ids) {
+                    if best.count < k || Self.ranks(score, other, before: best[best.count - 1], ids: productIDs) {
                         best.append((other, score))
-                        best.sort { Self.ranks($0.1, $0.0, before: $1, ids: ids) }
+                        best.sort { Self.ranks($0.1, $0.0, before: $1, ids: productIDs) }
                         if best.count > k { best.removeLast() }
                     }
                 }
                 for other in touched { scores[Int(other)] = 0 }
                 touched.removeAll(keepingCapacity: true)
-                rows.set(product, best)
+                partRows.append(best)
             }
-            let finished = done.add(min(count, (part + 1) * chunk) - part * chunk)
+            let finished = done.withLock { $0 += partRows.count; return $0 }
             progress(0.5 + 0.5 * Double(finished) / Double(max(count, 1)), "comparing products")
-        }
+            return partRows
+        }.flatMap { $0 }
         progress(1, "done")
         return (0..<count).sorted { ids[$0] < ids[$1] }.map { product in
             Neighbours(productID: ids[product], reviews: reviewCounts[product],
-                       similar: rows.get(product).map { (id: ids[Int($0.0)], score: min(1, Double($0.1))) })
+                       similar: rows[product].map { (id: ids[Int($0.0)], score: min(1, Double($0.1))) })
         }
     }
 
@@ -142,22 +145,4 @@ public struct ProductSimilarity: Sendable {
         guard norm > 0 else { return SparseVector() }
         return SparseVector(indices: pairs.map(\.0), values: pairs.map { Float(Double($0.1) / norm) })
     }
-}
-
-/// The rows the parallel workers fill, one slot per product.
-private final class RowResults: @unchecked Sendable {
-    private var rows: [[(Int32, Float)]]
-    private let lock = NSLock()
-
-    init(count: Int) { rows = Array(repeating: [], count: count) }
-    func set(_ row: Int, _ value: [(Int32, Float)]) { lock.withLock { rows[row] = value } }
-    func get(_ row: Int) -> [(Int32, Float)] { lock.withLock { rows[row] } }
-}
-
-/// Products compared so far, across workers.
-private final class ProgressCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-
-    func add(_ amount: Int) -> Int { lock.withLock { value += amount; return value } }
 }

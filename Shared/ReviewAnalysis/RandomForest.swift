@@ -25,17 +25,13 @@ public struct RandomForest: Sendable, Equatable {
     public static func fit(_ matrix: SparseMatrix, labels: [Bool], treeCount: Int, maxDepth: Int, seed: UInt64,
                            progress: (@Sendable (Int) -> Void)? = nil) -> RandomForest {
         let columns = ColumnIndex(matrix)
-        var trees = [DecisionTree?](repeating: nil, count: treeCount)
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: treeCount) { index in
+        let trees = DispatchQueue.concurrentMap(count: treeCount) { index in
             var generator = SeededGenerator(seed: seed, stream: UInt64(index) + 1)
             let tree = TreeGrower(columns: columns, labels: labels, maxDepth: maxDepth).grow(using: &generator)
-            lock.lock()
-            trees[index] = tree
-            lock.unlock()
             progress?(index)
+            return tree
         }
-        return RandomForest(trees: trees.map { $0! })
+        return RandomForest(trees: trees)
     }
 }
 

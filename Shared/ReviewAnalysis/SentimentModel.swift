@@ -28,7 +28,7 @@ public struct SentimentModel: Sendable {
             throw ModelFileError.corrupt("vectorizer.idf must hold \(parameters.bucketCount) floats")
         }
         guard (0...1).contains(file.classifier.threshold) else { throw ModelFileError.corrupt("classifier.threshold must be in 0...1") }
-        guard let createdAt = ModelFile.timestampFormatter.date(from: file.createdAt) else {
+        guard let createdAt = ModelFile.date(timestamp: file.createdAt) else {
             throw ModelFileError.corrupt("createdAt is not an ISO 8601 timestamp")
         }
         let classifier: SentimentClassifier
@@ -85,7 +85,7 @@ public struct SentimentModel: Sendable {
         fingerprint.add(idf)
         fingerprint.add((try? ModelFile.encoder.encode(classifierFile)).map { String(decoding: $0, as: UTF8.self) } ?? "")
         fingerprint.add((try? ModelFile.encoder.encode(vectorizer.parameters)).map { String(decoding: $0, as: UTF8.self) } ?? "")
-        let stamp = ModelFile.timestampFormatter.string(from: created)
+        let stamp = ModelFile.timestamp(created)
         let compactStamp = stamp.prefix(19).filter { $0.isNumber || $0 == "T" }
         file = ModelFile(
             format: ModelFile.formatName, formatVersion: ModelFile.currentVersion,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Fits a ``SentimentModel``: hashed TF-IDF features, k-fold cross-validation over the configured grid (selecting by
 /// accuracy, reporting AUC), then the winning cell refitted on all the reviews it was given. Deterministic for a seed.
@@ -36,26 +37,21 @@ public struct SentimentTrainer: Sendable {
         let tracker = ProgressTracker(total: configuration.folds * foldUnits + max(maxTrees, 1), report: progress)
 
         let foldOf = StratifiedSplit.folds(labels: labels, count: configuration.folds, seed: configuration.seed)
-        var scores = [[GridCell: (accuracy: Double, auc: Double)]](repeating: [:], count: configuration.folds)
+        let runFold: @Sendable (Int) -> FoldOutcome = { fold in
+            self.crossValidate(fold: fold, foldOf: foldOf, counts: counts, labels: labels, linearCells: linearCells,
+                               forestCells: forestCells, maxTrees: maxTrees, maxDepth: maxDepth, tracker: tracker)
+        }
+        // Linear fits are single-threaded, so folds run side by side; forests parallelise over trees instead.
+        let folds = forestCells.isEmpty
+            ? DispatchQueue.concurrentMap(count: configuration.folds, runFold)
+            : (0..<configuration.folds).map(runFold)
+        let scores = folds.map(\.scores)
         var outOfFold = [GridCell: [Double]](uniqueKeysWithValues: grid.map { ($0, [Double](repeating: 0.5, count: reviews.count)) })
-        let lock = NSLock()
-        let runFold: (Int) -> Void = { fold in
-            let (result, probabilities) = self.crossValidate(fold: fold, foldOf: foldOf, counts: counts, labels: labels,
-                                                             linearCells: linearCells, forestCells: forestCells,
-                                                             maxTrees: maxTrees, maxDepth: maxDepth, tracker: tracker)
+        for (fold, outcome) in folds.enumerated() {
             let rows = foldOf.indices.filter { foldOf[$0] == fold }
-            lock.lock()
-            scores[fold] = result
-            for (cell, values) in probabilities {
+            for (cell, values) in outcome.probabilities {
                 for (row, value) in zip(rows, values) { outOfFold[cell]![row] = value }
             }
-            lock.unlock()
-        }
-        if forestCells.isEmpty {
-            // Linear fits are single-threaded, so folds run side by side; forests parallelise over trees instead.
-            DispatchQueue.concurrentPerform(iterations: configuration.folds, execute: runFold)
-        } else {
-            for fold in 0..<configuration.folds { runFold(fold) }
         }
 
         let results = grid.map { cell -> CrossValidationResult in
@@ -108,10 +104,12 @@ public struct SentimentTrainer: Sendable {
         return best
     }
 
+    /// One fold's validation scores and probabilities per grid cell, the probabilities in the fold's row order.
+    private typealias FoldOutcome = (scores: [GridCell: (accuracy: Double, auc: Double)], probabilities: [GridCell: [Double]])
+
     private func crossValidate(fold: Int, foldOf: [Int], counts: [TermCounts], labels: [Bool], linearCells: [GridCell],
                                forestCells: [GridCell], maxTrees: Int, maxDepth: Int,
-                               tracker: ProgressTracker)
-        -> (scores: [GridCell: (accuracy: Double, auc: Double)], probabilities: [GridCell: [Double]]) {
+                               tracker: ProgressTracker) -> FoldOutcome {
         let trainRows = foldOf.indices.filter { foldOf[$0] != fold }, validationRows = foldOf.indices.filter { foldOf[$0] == fold }
         // The IDF is fitted on the training folds only, so the validation fold is truly unseen.
         let vectorizer = HashingVectorizer(parameters: configuration.vectorizer, fittedOn: trainRows.map { counts[$0] })
@@ -163,45 +161,37 @@ public struct SentimentTrainer: Sendable {
     /// Every review's hashed n-gram counts, computed once for all folds, in parallel.
     static func counts(of reviews: [LabeledReview], parameters: VectorizerParameters) -> [TermCounts] {
         let chunks = max(1, min(reviews.count / 256, ProcessInfo.processInfo.activeProcessorCount * 4))
-        var parts = [[TermCounts]](repeating: [], count: chunks)
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        return DispatchQueue.concurrentMap(count: chunks) { chunk in
             let range = (reviews.count * chunk / chunks)..<(reviews.count * (chunk + 1) / chunks)
-            let part = reviews[range].map { HashingVectorizer.counts(text: $0.text, summary: $0.summary, parameters: parameters) }
-            lock.lock()
-            parts[chunk] = part
-            lock.unlock()
-        }
-        return parts.flatMap { $0 }
+            return reviews[range].map { HashingVectorizer.counts(text: $0.text, summary: $0.summary, parameters: parameters) }
+        }.flatMap { $0 }
     }
 }
 
-/// Thread-safe progress counting for ``SentimentTrainer``.
-private final class ProgressTracker: @unchecked Sendable {
-    private let lock = NSLock()
+/// Progress counting for ``SentimentTrainer``, shared by the parallel folds and trees.
+private final class ProgressTracker: Sendable {
     private let total: Int
-    private var done = 0
-    private var label = "vectorising"
+    private let state = Mutex((done: 0, label: "vectorising"))
     private let report: (@Sendable (Double, String) -> Void)?
 
     init(total: Int, report: (@Sendable (Double, String) -> Void)?) {
         self.total = max(total, 1)
         self.report = report
-        report?(0, label)
+        report?(0, state.withLock { $0.label })
     }
 
     func stage(_ label: String) {
-        let fraction = lock.withLock { () -> Double in
-            self.label = label
-            return Double(done) / Double(total)
+        let fraction = state.withLock { state -> Double in
+            state.label = label
+            return Double(state.done) / Double(total)
         }
         report?(fraction, label)
     }
 
     func advance(_ units: Int) {
-        let (fraction, label) = lock.withLock { () -> (Double, String) in
-            done = min(done + units, total)
-            return (Double(done) / Double(total), self.label)
+        let (fraction, label) = state.withLock { state -> (Double, String) in
+            state.done = min(state.done + units, total)
+            return (Double(state.done) / Double(total), state.label)
         }
         report?(fraction, label)
     }
