@@ -7,7 +7,7 @@ import Glibc
 /// At 2^18 buckets it is 2 MiB, looked up at random, so most lookups miss the cache and many miss the TLB. It is
 /// allocated 2 MiB-aligned and, on Linux, offered to the kernel for transparent huge pages, so the whole table sits
 /// behind one or two TLB entries.
-// @unchecked: the entries are written only in init and read-only afterwards; the memory is freed only in deinit.
+/// Unchecked `Sendable`: the entries are written only in `init`, then only read until `deinit` frees them.
 final class BucketTable: @unchecked Sendable {
     let entries: UnsafeMutableBufferPointer<SIMD2<Float>>
 

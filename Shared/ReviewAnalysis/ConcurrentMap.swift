@@ -16,7 +16,7 @@ extension DispatchQueue {
 }
 
 /// The start of an array under construction whose slots parallel workers initialise.
-// @unchecked: each index is initialised by exactly one worker, and the array is read only after all have returned.
+/// Unchecked `Sendable`: each index is initialised by exactly one worker, and the array is read only after all returned.
 private struct DisjointSlots<Element>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>
 }

@@ -87,6 +87,20 @@ struct ModelTrainingTests {
         #expect(first.classifier == second.classifier)
     }
 
+    @Test func linearFoldsRunSideBySideGiveTheSameModelEveryTime() throws {
+        // Without forests the folds run in parallel; each fold's scores and out-of-fold probabilities land in its own
+        // slot, so the outcome cannot depend on which fold finishes first.
+        let reviews = Array(try FixtureAccuracyTests.reviews().prefix(600))
+        let configuration = TrainingConfiguration(kind: .linear, folds: 5, vectorizer: VectorizerParameters(hashBits: 16),
+                                                  regularization: [1, 10], naiveBayesInterpolation: [0, 0.5])
+        let runs = (0..<3).map { _ in SentimentTrainer(configuration: configuration).train(reviews) }
+        for run in runs.dropFirst() {
+            #expect(run.crossValidation == runs[0].crossValidation)
+            #expect(run.threshold == runs[0].threshold && run.thresholdAccuracy == runs[0].thresholdAccuracy)
+            #expect(run.classifier == runs[0].classifier)
+        }
+    }
+
     @Test func stratifiedSplitKeepsTheClassRatioAndIsSeeded() {
         let labels = (0..<1000).map { $0 % 4 != 0 }
         let split = StratifiedSplit.trainTest(labels: labels, testFraction: 0.2, seed: 42)
