@@ -13,7 +13,7 @@ let lockedValue: Target.Dependency = .product(name: "NIOConcurrencyHelpers", pac
 
 let package = Package(
     name: "review-stream",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // 15 for Synchronization.Mutex (the analysis core's progress counters)
     products: [
         .executable(name: "api-server", targets: ["APIServer"]),
         .executable(name: "stream-processor", targets: ["StreamProcessor"]),
