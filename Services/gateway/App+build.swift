@@ -62,7 +62,8 @@ func buildApplication(
     if let cache, configuration.cacheFastPath {
         let responder = CachedGETResponder(
             cache: cache, limiter: limiter, trustForwardedFor: configuration.trustForwardedFor, metrics: metrics, logger: logger,
-            serverName: serverName, metricsFactory: metricsFactory
+            serverName: serverName, routedAtLeastEvery: .seconds(Int64(max(1, configuration.idleTimeoutSeconds / 3))),
+            metricsFactory: metricsFactory
         )
         fastPath = { [CachedGETHandler.Placement(responder: responder)] }
     }

@@ -8,6 +8,11 @@ import NIOHTTP1
 /// HTTP/1.1 answers must leave in the order their requests came. A request is only answered here while none handed
 /// on from this connection is still waiting for the end of its response; a pipelining client's requests behind a
 /// slow one go to Hummingbird too, which answers them in order.
+///
+/// Hummingbird closes a connection `IDLE_TIMEOUT` after the last request it saw, and it never sees the hits answered
+/// here: a connection that only gets hits would be closed under a busy client. So at least once every
+/// ``CachedGETResponder/routedAtLeastEvery`` a request on the connection goes to Hummingbird (which answers it from the
+/// same cache), keeping its idle clock current.
 final class CachedGETHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -23,6 +28,7 @@ final class CachedGETHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var discarding = false
     private var needsFlush = false
     private var peer: String?
+    private var lastHandedOn = NIODeadline.now()
 
     init(responder: CachedGETResponder) {
         self.responder = responder
@@ -40,7 +46,8 @@ final class CachedGETHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            if handedOn == 0, let wire, let answer = responder.respond(to: request, peer: peer, allocator: context.channel.allocator) {
+            if handedOn == 0, let wire, NIODeadline.now() - lastHandedOn < responder.routedAtLeastEvery,
+               let answer = responder.respond(to: request, peer: peer, allocator: context.channel.allocator) {
                 discarding = true
                 wire.write(NIOAny(answer.head), promise: nil)
                 wire.write(NIOAny(answer.body), promise: nil)
@@ -49,6 +56,7 @@ final class CachedGETHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             discarding = false
             handedOn += 1
+            lastHandedOn = .now()
             context.fireChannelRead(data)
         case .body:
             if !discarding { context.fireChannelRead(data) }

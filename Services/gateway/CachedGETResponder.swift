@@ -27,6 +27,9 @@ final class CachedGETResponder: Sendable {
     let metrics: GatewayMetrics
     let logger: Logger
     let serverName: String
+    /// How long a connection may go on getting only hits before one of its requests is handed to Hummingbird
+    /// (``CachedGETHandler``): under the server's idle timeout.
+    let routedAtLeastEvery: TimeAmount
     private let answered: Counter
     private let answerTime: Timer
     private let limited: Counter
@@ -34,8 +37,9 @@ final class CachedGETResponder: Sendable {
 
     init(
         cache: ResponseCache, limiter: ClientRateLimiter?, trustForwardedFor: Bool, metrics: GatewayMetrics, logger: Logger,
-        serverName: String, metricsFactory: any MetricsFactory = MetricsSystem.factory
+        serverName: String, routedAtLeastEvery: TimeAmount = .seconds(20), metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
+        self.routedAtLeastEvery = routedAtLeastEvery
         self.cache = cache
         self.limiter = limiter
         self.trustForwardedFor = trustForwardedFor

@@ -182,8 +182,9 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
                 finishExchange()
                 resume(exchange, returning: UpstreamResponse(status: head.status, headers: head.headers, body: .complete(body ?? ByteBuffer())))
             case .streaming(let source):
-                source.finish()
+                // Free first: whoever sees the body end may send the next request at once.
                 finishExchange()
+                source.finish()
             default:
                 fail(UpstreamConnectionError.unexpectedResponse)
             }
