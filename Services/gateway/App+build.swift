@@ -5,6 +5,7 @@ import HummingbirdCore
 import Logging
 import Metrics
 import NIOCore
+import NIOPosix
 import Prometheus
 import ServiceSupport
 
@@ -40,20 +41,31 @@ func buildApplication(
         upstreams: configuration.upstreamDiscovery == nil ? configuration.upstreams : [], strategy: configuration.balancing,
         failuresBeforeEjection: configuration.failuresBeforeEjection, metrics: metrics, logger: logger
     )
-    let cache = configuration.cacheTTL > .zero && !configuration.cachePaths.isEmpty
-        ? ResponseCache(ttl: configuration.cacheTTL, pathPrefixes: configuration.cachePaths, queryParameters: configuration.cacheQueryParameters) : nil
-    let limiter = configuration.rateLimit > 0 ? ClientRateLimiter(rate: configuration.rateLimit, burst: max(1, configuration.burst)) : nil
-    let router = buildRouter(
-        configuration, pool: pool, client: client, cache: cache, limiter: limiter, metrics: metrics, registry: registry, logger: logger
-    )
     let serverName = "gateway"
+    var cache: ResponseCache?
+    if configuration.cacheTTL > .zero, !configuration.cachePaths.isEmpty {
+        var makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> ByteBuffer)?
+        if configuration.cacheFastPath {
+            makeHitHead = { status, headers in CachedGETResponder.hitHead(status: status, headers: headers, serverName: serverName) }
+        }
+        cache = ResponseCache(
+            ttl: configuration.cacheTTL, pathPrefixes: configuration.cachePaths, queryParameters: configuration.cacheQueryParameters,
+            makeHitHead: makeHitHead
+        )
+    }
+    let limiter = configuration.rateLimit > 0 ? ClientRateLimiter(rate: configuration.rateLimit, burst: max(1, configuration.burst)) : nil
+    let connections = UpstreamConnectionPool(group: NIOSingletons.posixEventLoopGroup, maxIdlePerUpstream: configuration.upstreamConnections)
+    let router = buildRouter(
+        configuration, pool: pool, connections: connections, client: client, cache: cache, limiter: limiter, metrics: metrics, registry: registry, logger: logger
+    )
     var fastPath: @Sendable () -> [any RemovableChannelHandler] = { [] }
     if let cache, configuration.cacheFastPath {
         let responder = CachedGETResponder(
             cache: cache, limiter: limiter, trustForwardedFor: configuration.trustForwardedFor, metrics: metrics, logger: logger,
-            serverName: serverName, metricsFactory: metricsFactory
+            serverName: serverName, routedAtLeastEvery: .seconds(Int64(max(1, configuration.idleTimeoutSeconds / 3))),
+            metricsFactory: metricsFactory
         )
-        fastPath = { [CachedGETHandler(responder: responder)] }
+        fastPath = { [CachedGETHandler.Placement(responder: responder)] }
     }
     var app = Application(
         router: router,
@@ -64,6 +76,7 @@ func buildApplication(
     // The group stops services in reverse order: the server drains first, then the health checker, then the client.
     app.addServices(
         HTTPClientService(client: client),
+        connections,
         UpstreamHealthChecker(
             pool: pool, client: client, path: configuration.healthPath,
             interval: configuration.healthInterval, timeout: configuration.healthTimeout, logger: logger
@@ -99,6 +112,7 @@ func buildApplication(
 func buildRouter(
     _ configuration: GatewayConfiguration,
     pool: UpstreamPool,
+    connections: UpstreamConnectionPool,
     client: HTTPClient,
     cache: ResponseCache?,
     limiter: ClientRateLimiter?,
@@ -122,7 +136,7 @@ func buildRouter(
         pool.healthyCount > 0 ? nil : "no upstream is healthy"
     }, metrics: configuration.metricsPort == nil)
     APIProxy(
-        pool: pool, client: client, metrics: metrics, upstreamTimeout: configuration.upstreamTimeout,
+        pool: pool, connections: connections, client: client, metrics: metrics, upstreamTimeout: configuration.upstreamTimeout,
         maxBodyBytes: configuration.maxBodyBytes, trustForwardedFor: configuration.trustForwardedFor,
         cache: cache,
         streams: EventStreamLimiter(perClient: configuration.maxStreamsPerClient, total: configuration.maxStreams)

@@ -18,6 +18,9 @@ final class ResponseCache: @unchecked Sendable {
         let headers: HTTPFields
         let body: ByteBuffer
         let stored: ContinuousClock.Instant
+        /// The fixed part of a hit's HTTP/1.1 head as it goes on the wire (``CachedGETResponder/hitHead(status:headers:serverName:)``),
+        /// built once when the answer is stored; nil when no pipeline fast path is configured.
+        let hitHead: ByteBuffer?
     }
 
     enum Lookup {
@@ -37,13 +40,17 @@ final class ResponseCache: @unchecked Sendable {
     let queryParameters: Set<String>
     let maxEntryBytes: Int
     let maxEntries: Int
+    /// Builds ``Entry/hitHead`` for each stored answer.
+    let makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> ByteBuffer)?
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
     /// Keys a request is refreshing right now.
     private var refreshing: Set<String> = []
 
     init(ttl: Duration, pathPrefixes: [String], queryParameters: Set<String> = ["limit"], staleFor: Duration = .seconds(2),
-         maxEntryBytes: Int = 1 << 20, maxEntries: Int = 256) {
+         maxEntryBytes: Int = 1 << 20, maxEntries: Int = 256,
+         makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> ByteBuffer)? = nil) {
+        self.makeHitHead = makeHitHead
         self.ttl = ttl
         self.staleFor = staleFor
         self.pathPrefixes = pathPrefixes
@@ -97,6 +104,7 @@ final class ResponseCache: @unchecked Sendable {
     }
 
     func store(_ key: String, status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, now: ContinuousClock.Instant = .now) {
+        let hitHead = makeHitHead?(status, headers)
         lock.withLock {
             refreshing.remove(key)
             if entries[key] == nil, entries.count >= maxEntries {
@@ -106,7 +114,7 @@ final class ResponseCache: @unchecked Sendable {
                     entries[oldest.key] = nil
                 }
             }
-            entries[key] = Entry(status: status, headers: headers, body: body, stored: now)
+            entries[key] = Entry(status: status, headers: headers, body: body, stored: now, hitHead: hitHead)
         }
     }
 

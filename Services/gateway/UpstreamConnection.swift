@@ -1,0 +1,278 @@
+import NIOCore
+import NIOHTTP1
+
+/// One kept-alive HTTP/1.1 connection to an upstream, carrying one exchange at a time, and the channel handler that
+/// runs it (behind NIO's HTTP/1 client codec). Everything but ``send(_:body:exchange:deadline:)``'s hand-off runs on
+/// the channel's event loop.
+///
+/// A small answer (head, body and end in one read, which is every api-server answer but an event stream) resumes the
+/// waiting request once with the whole body; a longer one resumes it at the end of the first read with a body
+/// sequence that reads on only as fast as the client takes it (``UpstreamResponse/Body/streaming(_:)``). The
+/// connection goes back to its pool as soon as the response's end has been read, while the client may still be
+/// receiving it.
+final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    typealias BodySource = NIOThrowingAsyncSequenceProducer<
+        ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, BodyDemand
+    >.Source
+
+    /// The exchange a request is waiting on; the request's task holds it to cancel.
+    final class Exchange: @unchecked Sendable {
+        /// Set by the request's task before the exchange is handed to the event loop; resumed there exactly once.
+        var continuation: UnsafeContinuation<UpstreamResponse, any Error>?
+        fileprivate var cancelled = false
+    }
+
+    private enum State {
+        case idle
+        case awaitingHead(Exchange)
+        /// The head arrived in the current read; the body read with it so far.
+        case receivedHead(Exchange, HTTPResponseHead, ByteBuffer?)
+        case streaming(BodySource)
+        case closed
+    }
+
+    let eventLoop: any EventLoop
+    /// Called on the event loop when the connection is free for another exchange.
+    private let onIdle: (UpstreamConnection) -> Void
+    private var context: ChannelHandlerContext?
+    private var state = State.idle
+    private var keepAlive = true
+    private var headTimeout: Scheduled<Void>?
+    private var idleTimeout: Scheduled<Void>?
+    /// Whether the body's consumer wants more; when it does not, the channel's reads are held back.
+    private var consumerWantsMore = true
+    private var heldRead = false
+    private var failure: (any Error)?
+    let idleLimit: TimeAmount
+
+    init(eventLoop: any EventLoop, idleLimit: TimeAmount, onIdle: @escaping (UpstreamConnection) -> Void) {
+        self.eventLoop = eventLoop
+        self.idleLimit = idleLimit
+        self.onIdle = onIdle
+    }
+
+    // MARK: Exchanges
+
+    /// Sends a request; the exchange's continuation gets the response head (and body), or the failure. Must be
+    /// called on the event loop, on a connection ``isUsable``.
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, exchange: Exchange, deadline: NIODeadline) {
+        eventLoop.assertInEventLoop()
+        idleTimeout?.cancel()
+        idleTimeout = nil
+        guard case .idle = state, let context, context.channel.isActive else {
+            resume(exchange, throwing: UpstreamConnectionError.closedBeforeSending)
+            return
+        }
+        guard !exchange.cancelled else {
+            resume(exchange, throwing: CancellationError())
+            finishExchange()
+            return
+        }
+        state = .awaitingHead(exchange)
+        consumerWantsMore = true
+        headTimeout = eventLoop.scheduleTask(deadline: deadline) { [self] in
+            guard case .awaitingHead(let waiting) = state, waiting === exchange else { return }
+            fail(UpstreamConnectionError.timedOut)
+        }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    /// Closes the connection (idle, or shut down with the pool).
+    func close() {
+        eventLoop.assertInEventLoop()
+        if case .idle = state { state = .closed }
+        context?.close(promise: nil)
+    }
+
+    /// The request's task was cancelled (its client went away): give up the exchange and the connection.
+    func cancel(_ exchange: Exchange) {
+        eventLoop.assertInEventLoop()
+        exchange.cancelled = true
+        switch state {
+        case .awaitingHead(let waiting) where waiting === exchange, .receivedHead(let waiting, _, _) where waiting === exchange:
+            fail(CancellationError())
+        default:
+            break
+        }
+    }
+
+    private func resume(_ exchange: Exchange, returning response: UpstreamResponse) {
+        let continuation = exchange.continuation
+        exchange.continuation = nil
+        continuation?.resume(returning: response)
+    }
+
+    private func resume(_ exchange: Exchange, throwing error: any Error) {
+        let continuation = exchange.continuation
+        exchange.continuation = nil
+        continuation?.resume(throwing: error)
+    }
+
+    /// Ends whatever is under way with `error` and closes the connection.
+    private func fail(_ error: any Error) {
+        headTimeout?.cancel()
+        headTimeout = nil
+        switch state {
+        case .awaitingHead(let exchange), .receivedHead(let exchange, _, _):
+            resume(exchange, throwing: error)
+        case .streaming(let source):
+            source.finish(error)
+        case .idle, .closed:
+            break
+        }
+        state = .closed
+        context?.close(promise: nil)
+    }
+
+    /// The response has been read to its end: the connection is free again, or closed if the upstream said so.
+    private func finishExchange() {
+        guard keepAlive, let context, context.channel.isActive else {
+            state = .closed
+            context?.close(promise: nil)
+            return
+        }
+        state = .idle
+        idleTimeout = eventLoop.scheduleTask(in: idleLimit) { [self] in
+            guard case .idle = state else { return }
+            state = .closed
+            self.context?.close(promise: nil)
+        }
+        onIdle(self)
+    }
+
+    // MARK: Channel handler
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            guard case .awaitingHead(let exchange) = state else { return fail(UpstreamConnectionError.unexpectedResponse) }
+            headTimeout?.cancel()
+            headTimeout = nil
+            guard head.status.code >= 200 else { return }  // 1xx: the real head follows
+            keepAlive = head.isKeepAlive
+            state = .receivedHead(exchange, head, nil)
+        case .body(let chunk):
+            switch state {
+            case .receivedHead(let exchange, let head, var body):
+                state = .closed  // drops the reference, so appending does not copy
+                if body == nil { body = chunk } else { body!.writeImmutableBuffer(chunk) }
+                state = .receivedHead(exchange, head, body)
+            case .streaming(let source):
+                if source.yield(chunk) == .stopProducing { consumerWantsMore = false }
+            default:
+                fail(UpstreamConnectionError.unexpectedResponse)
+            }
+        case .end:
+            switch state {
+            case .receivedHead(let exchange, let head, let body):
+                finishExchange()
+                resume(exchange, returning: UpstreamResponse(status: head.status, headers: head.headers, body: .complete(body ?? ByteBuffer())))
+            case .streaming(let source):
+                // Free first: whoever sees the body end may send the next request at once.
+                finishExchange()
+                source.finish()
+            default:
+                fail(UpstreamConnectionError.unexpectedResponse)
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .receivedHead(let exchange, let head, let body) = state {
+            // The body continues past this read: hand it over as a sequence.
+            let sequence = NIOThrowingAsyncSequenceProducer.makeSequence(
+                elementType: ByteBuffer.self, failureType: (any Error).self,
+                backPressureStrategy: NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark(lowWatermark: 2, highWatermark: 16),
+                finishOnDeinit: false,
+                delegate: BodyDemand(connection: self)
+            )
+            if let body, body.readableBytes > 0, sequence.source.yield(body) == .stopProducing { consumerWantsMore = false }
+            state = .streaming(sequence.source)
+            resume(exchange, returning: UpstreamResponse(status: head.status, headers: head.headers, body: .streaming(sequence.sequence)))
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if case .streaming = state, !consumerWantsMore {
+            heldRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .closed = state {} else { fail(failure ?? UpstreamConnectionError.closed) }
+        idleTimeout?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failure = error
+        fail(error)
+    }
+
+    // MARK: Body demand
+
+    /// Tells the connection when the client wants more of a streamed body, and when it stopped listening.
+    struct BodyDemand: NIOAsyncSequenceProducerDelegate {
+        let connection: UpstreamConnection
+
+        func produceMore() {
+            connection.eventLoop.execute { connection.resumeReading() }
+        }
+
+        func didTerminate() {
+            connection.eventLoop.execute { connection.consumerLeft() }
+        }
+    }
+
+    private func resumeReading() {
+        consumerWantsMore = true
+        if heldRead, let context {
+            heldRead = false
+            context.read()
+        }
+    }
+
+    /// The body's consumer is gone: if the body had not ended, the rest is of no use and the connection cannot be
+    /// reused mid-response.
+    private func consumerLeft() {
+        if case .streaming = state { fail(CancellationError()) }
+    }
+}
+
+/// How an exchange on an ``UpstreamConnection`` failed, besides the channel's own errors.
+enum UpstreamConnectionError: Error, CustomStringConvertible {
+    /// The connection was found closed before anything of the request was written to it.
+    case closedBeforeSending
+    /// The connection closed before the response ended.
+    case closed
+    /// No response head before the deadline.
+    case timedOut
+    /// The upstream sent a response nothing asked for.
+    case unexpectedResponse
+
+    var description: String {
+        switch self {
+        case .closedBeforeSending: return "the connection was closed before the request was sent"
+        case .closed: return "the upstream closed the connection"
+        case .timedOut: return "no response head in time"
+        case .unexpectedResponse: return "unexpected response from the upstream"
+        }
+    }
+}
