@@ -56,7 +56,7 @@ struct AccessLogMiddleware: RouterMiddleware {
     }
 }
 
-/// The access log's line, written by the middleware for requests Hummingbird handles and by ``CachedGETHandler`` for
+/// The access log's line, written by the middleware for requests Hummingbird handles and by ``FastPathHandler`` for
 /// those it answers from the cache.
 enum AccessLog {
     static func write(

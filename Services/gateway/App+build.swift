@@ -5,12 +5,13 @@ import HummingbirdCore
 import Logging
 import Metrics
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import Prometheus
 import ServiceSupport
 
 /// Builds the gateway: one shared HTTP client, the upstream pool with its health checker, the response cache and rate
-/// limiter (shared by the router and the pipeline's ``CachedGETHandler``), and the router. The same function serves
+/// limiter (shared by the router and the pipeline's ``FastPathHandler``), and the router. The same function serves
 /// `main` and the tests.
 /// - Parameters:
 ///   - registry: where `/metrics` reads from; `main` passes the one ``Observability`` bootstrapped.
@@ -44,7 +45,7 @@ func buildApplication(
     let serverName = "gateway"
     var cache: ResponseCache?
     if configuration.cacheTTL > .zero, !configuration.cachePaths.isEmpty {
-        var makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> ByteBuffer)?
+        var makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> HTTPResponseHead)?
         if configuration.cacheFastPath {
             makeHitHead = { status, headers in CachedGETResponder.hitHead(status: status, headers: headers, serverName: serverName) }
         }
@@ -58,14 +59,29 @@ func buildApplication(
     let router = buildRouter(
         configuration, pool: pool, connections: connections, client: client, cache: cache, limiter: limiter, metrics: metrics, registry: registry, logger: logger
     )
-    var fastPath: @Sendable () -> [any RemovableChannelHandler] = { [] }
+    // Cache hits and ordinary proxied requests are served in the connection's pipeline (FastPathHandler); at least
+    // one request per IDLE_TIMEOUT/3 still goes through the router, which keeps Hummingbird's idle clock current.
+    var responder: CachedGETResponder?
     if let cache, configuration.cacheFastPath {
-        let responder = CachedGETResponder(
+        responder = CachedGETResponder(
             cache: cache, limiter: limiter, trustForwardedFor: configuration.trustForwardedFor, metrics: metrics, logger: logger,
-            serverName: serverName, routedAtLeastEvery: .seconds(Int64(max(1, configuration.idleTimeoutSeconds / 3))),
-            metricsFactory: metricsFactory
+            serverName: serverName, metricsFactory: metricsFactory
         )
-        fastPath = { [CachedGETHandler.Placement(responder: responder)] }
+    }
+    var proxy: PipelineProxy?
+    if configuration.proxyFastPath {
+        proxy = PipelineProxy(
+            pool: pool, connections: connections, cache: cache, limiter: limiter, metrics: metrics, logger: logger, serverName: serverName,
+            upstreamTimeout: configuration.upstreamTimeout, maxBodyBytes: configuration.maxBodyBytes,
+            trustForwardedFor: configuration.trustForwardedFor, metricsFactory: metricsFactory
+        )
+    }
+    var fastPath: @Sendable () -> [any RemovableChannelHandler] = { [] }
+    if responder != nil || proxy != nil {
+        let routedAtLeastEvery = TimeAmount.seconds(Int64(max(1, configuration.idleTimeoutSeconds / 3)))
+        fastPath = { [responder, proxy] in
+            [FastPathHandler.Placement(responder: responder, proxy: proxy, routedAtLeastEvery: routedAtLeastEvery)]
+        }
     }
     var app = Application(
         router: router,

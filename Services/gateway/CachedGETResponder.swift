@@ -15,8 +15,8 @@ import ServiceSupport
 /// `Date`, `Server` and the security headers, an access-log line, the route's request counter and latency histogram
 /// (the same series Hummingbird's `MetricsMiddleware` records for `/api/**`), and the cache-hit counter.
 ///
-/// The answer is bytes ready for the socket: the head's fixed part is serialised once per stored entry
-/// (``hitHead(status:headers:serverName:)``), and each hit only appends its request ID, `Age` and `Date`.
+/// The head's fixed part is built once per stored entry (``hitHead(status:headers:serverName:)``), and each hit only
+/// adds its request ID, `Age` and `Date`; the stored body is written without a copy.
 final class CachedGETResponder: Sendable {
     /// The route the proxy is registered under, as Hummingbird's metrics name it.
     static let route = "/api/**"
@@ -27,9 +27,6 @@ final class CachedGETResponder: Sendable {
     let metrics: GatewayMetrics
     let logger: Logger
     let serverName: String
-    /// How long a connection may go on getting only hits before one of its requests is handed to Hummingbird
-    /// (``CachedGETHandler``): under the server's idle timeout.
-    let routedAtLeastEvery: TimeAmount
     private let answered: Counter
     private let answerTime: Timer
     private let limited: Counter
@@ -37,9 +34,8 @@ final class CachedGETResponder: Sendable {
 
     init(
         cache: ResponseCache, limiter: ClientRateLimiter?, trustForwardedFor: Bool, metrics: GatewayMetrics, logger: Logger,
-        serverName: String, routedAtLeastEvery: TimeAmount = .seconds(20), metricsFactory: any MetricsFactory = MetricsSystem.factory
+        serverName: String, metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
-        self.routedAtLeastEvery = routedAtLeastEvery
         self.cache = cache
         self.limiter = limiter
         self.trustForwardedFor = trustForwardedFor
@@ -55,20 +51,22 @@ final class CachedGETResponder: Sendable {
         limitedTime = Timer(label: "http.server.request.duration", dimensions: dimensions(429), preferredDisplayUnit: .seconds, factory: metricsFactory)
     }
 
-    /// The whole answer to `request` as bytes for the socket (head, then body), or nil to hand the request to
-    /// Hummingbird. Only HTTP/1.1 requests that keep the connection alive are answered here: closing a connection,
-    /// and HTTP/1.0's keep-alive header, stay with ``HTTPConnectionGuard`` behind the codec.
-    func respond(to request: HTTPRequestHead, peer: String?, allocator: ByteBufferAllocator) -> (head: ByteBuffer, body: ByteBuffer)? {
+    /// The whole answer to `request` (head, then body), or nil to hand the request on. Only HTTP/1.1 requests that
+    /// keep the connection alive are answered here: closing a connection, and HTTP/1.0's keep-alive header, stay with
+    /// ``HTTPConnectionGuard`` behind the codec.
+    ///
+    /// The head goes through NIO's response encoder like any other (the encoder pairs each response head with the
+    /// request it answers, and a response written past it would leave that request's entry behind for good).
+    func respond(to request: HTTPRequestHead, peer: String?) -> (head: HTTPResponseHead, body: ByteBuffer)? {
         let start = ContinuousClock.now
         guard request.method == .GET, request.version == .http1_1, request.isKeepAlive else { return nil }
         let target = request.uri
         let path = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
         guard let key = cache.key(method: .get, path: path, uri: target), let entry = cache.servable(key, now: start),
-              let hitHead = entry.hitHead
+              var head = entry.hitHead
         else { return nil }
 
         let requestID = ProxyHeaders.requestID(from: request.headers)
-        var head: ByteBuffer
         let body: ByteBuffer
         let status: Int
         let counter: Counter
@@ -78,31 +76,15 @@ final class CachedGETResponder: Sendable {
                ProxyHeaders.clientAddress(peer: peer, headers: request.headers, trustForwardedFor: trustForwardedFor) ?? "unknown"
            ) {
             metrics.recordRateLimited()
-            let error = RateLimitMiddleware.error(retryAfter: retryAfter)
-            body = error.body
-            var fields: HTTPFields = [
-                .contentType: APIError.contentType, .contentLength: String(body.readableBytes), .retryAfter: String(retryAfter),
-                .date: HTTPDate.now(), .server: serverName,
-            ]
-            SecurityHeadersMiddleware<GatewayRequestContext>.harden(&fields)
-            fields[ProxyHeaders.requestIDHeader] = requestID
-            head = Self.head(status: error.status, fields: fields, allocator: allocator)
-            head.writeStaticString("\r\n")
+            (head, body) = Self.errorAnswer(RateLimitMiddleware.error(retryAfter: retryAfter), requestID: requestID, serverName: serverName, retryAfter: retryAfter)
             status = 429
             (counter, timer) = (limited, limitedTime)
         } else {
             metrics.recordCache("hit")
             body = entry.body
-            let age = Int((start - entry.stored) / .seconds(1))
-            head = allocator.buffer(capacity: hitHead.readableBytes + 128)
-            head.writeImmutableBuffer(hitHead)
-            head.writeStaticString("X-Request-ID: ")
-            head.writeString(requestID)
-            head.writeStaticString("\r\nAge: ")
-            head.writeString(String(age))
-            head.writeStaticString("\r\nDate: ")
-            head.writeString(HTTPDate.now())
-            head.writeStaticString("\r\n\r\n")
+            head.headers.add(name: "X-Request-ID", value: requestID)
+            head.headers.add(name: "Age", value: String(Int((start - entry.stored) / .seconds(1))))
+            head.headers.add(name: "Date", value: HTTPDate.now())
             status = entry.status.code
             (counter, timer) = (answered, answerTime)
         }
@@ -115,32 +97,35 @@ final class CachedGETResponder: Sendable {
         return (head, body)
     }
 
-    /// The part of a hit's head that is the same for every hit on one stored answer: the status line, the stored
-    /// headers, `X-Cache: HIT`, `Server` and the security headers, each line ending in CRLF. What changes per hit
-    /// (`X-Request-ID`, `Age`, `Date`) is left out, and stored copies of those are dropped.
-    static func hitHead(status: HTTPResponse.Status, headers: HTTPFields, serverName: String) -> ByteBuffer {
+    /// The part of a hit's head that is the same for every hit on one stored answer: the status, the stored headers,
+    /// `X-Cache: HIT`, `Server` and the security headers. What changes per hit (`X-Request-ID`, `Age`, `Date`) is
+    /// left out, and stored copies of those are dropped.
+    static func hitHead(status: HTTPResponse.Status, headers: HTTPFields, serverName: String) -> HTTPResponseHead {
         var fields = headers
         for name in [ProxyHeaders.requestIDHeader, .age, .date] { fields[name] = nil }
         fields[ResponseCache.statusHeader] = "HIT"
         fields[.server] = serverName
         SecurityHeadersMiddleware<GatewayRequestContext>.harden(&fields)
-        return head(status: status, fields: fields, allocator: ByteBufferAllocator())
+        return head(status: status, fields: fields)
     }
 
-    /// An HTTP/1.1 status line and header lines, without the blank line that ends the head.
-    static func head(status: HTTPResponse.Status, fields: HTTPFields, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 512)
-        buffer.writeStaticString("HTTP/1.1 ")
-        buffer.writeString(String(status.code))
-        buffer.writeStaticString(" ")
-        buffer.writeString(status.reasonPhrase)
-        buffer.writeStaticString("\r\n")
-        for field in fields {
-            buffer.writeString(field.name.rawName)
-            buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
-            buffer.writeStaticString("\r\n")
-        }
-        return buffer
+    /// A JSON error answer, as the router's ``APIError`` response with the security headers.
+    static func errorAnswer(_ error: APIError, requestID: String, serverName: String, retryAfter: Int? = nil) -> (head: HTTPResponseHead, body: ByteBuffer) {
+        let body = error.body
+        var fields: HTTPFields = [
+            .contentType: APIError.contentType, .contentLength: String(body.readableBytes), .date: HTTPDate.now(), .server: serverName,
+        ]
+        if let retryAfter { fields[.retryAfter] = String(retryAfter) }
+        SecurityHeadersMiddleware<GatewayRequestContext>.harden(&fields)
+        fields[ProxyHeaders.requestIDHeader] = requestID
+        return (head(status: error.status, fields: fields), body)
+    }
+
+    /// An HTTP/1.1 response head in NIO's form.
+    static func head(status: HTTPResponse.Status, fields: HTTPFields) -> HTTPResponseHead {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(fields.count + 3)
+        for field in fields { headers.add(name: field.name.rawName, value: field.value) }
+        return HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status.code, reasonPhrase: status.reasonPhrase), headers: headers)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 /// A short-lived cache of upstream answers to hot GETs (nginx's "micro-caching"): for `ttl` after an upstream answered
 /// a cacheable path, the same path and query are answered from memory. The api-servers' results change at most once
@@ -18,9 +19,9 @@ final class ResponseCache: @unchecked Sendable {
         let headers: HTTPFields
         let body: ByteBuffer
         let stored: ContinuousClock.Instant
-        /// The fixed part of a hit's HTTP/1.1 head as it goes on the wire (``CachedGETResponder/hitHead(status:headers:serverName:)``),
+        /// The headers every pipeline hit on this answer shares, in NIO's form (``CachedGETResponder/hitHead(status:headers:serverName:)``),
         /// built once when the answer is stored; nil when no pipeline fast path is configured.
-        let hitHead: ByteBuffer?
+        let hitHead: HTTPResponseHead?
     }
 
     enum Lookup {
@@ -41,7 +42,7 @@ final class ResponseCache: @unchecked Sendable {
     let maxEntryBytes: Int
     let maxEntries: Int
     /// Builds ``Entry/hitHead`` for each stored answer.
-    let makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> ByteBuffer)?
+    let makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> HTTPResponseHead)?
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
     /// Keys a request is refreshing right now.
@@ -49,7 +50,7 @@ final class ResponseCache: @unchecked Sendable {
 
     init(ttl: Duration, pathPrefixes: [String], queryParameters: Set<String> = ["limit"], staleFor: Duration = .seconds(2),
          maxEntryBytes: Int = 1 << 20, maxEntries: Int = 256,
-         makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> ByteBuffer)? = nil) {
+         makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> HTTPResponseHead)? = nil) {
         self.makeHitHead = makeHitHead
         self.ttl = ttl
         self.staleFor = staleFor

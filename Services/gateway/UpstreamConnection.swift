@@ -23,7 +23,16 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
     final class Exchange: @unchecked Sendable {
         /// Set by the request's task before the exchange is handed to the event loop; resumed there exactly once.
         var continuation: UnsafeContinuation<UpstreamResponse, any Error>?
+        /// Instead of a continuation: a client connection's pipeline that relays the response part by part, on the
+        /// event loop both channels share (``ProxyFastPathHandler``).
+        weak var relay: (any UpstreamRelay)?
         fileprivate var cancelled = false
+
+        init() {}
+
+        init(relay: any UpstreamRelay) {
+            self.relay = relay
+        }
     }
 
     private enum State {
@@ -32,6 +41,8 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
         /// The head arrived in the current read; the body read with it so far.
         case receivedHead(Exchange, HTTPResponseHead, ByteBuffer?)
         case streaming(BodySource)
+        /// Parts go to the exchange's relay as they are read.
+        case relaying(Exchange)
         case closed
     }
 
@@ -95,7 +106,9 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
         eventLoop.assertInEventLoop()
         exchange.cancelled = true
         switch state {
-        case .awaitingHead(let waiting) where waiting === exchange, .receivedHead(let waiting, _, _) where waiting === exchange:
+        case .awaitingHead(let waiting) where waiting === exchange, .receivedHead(let waiting, _, _) where waiting === exchange,
+             .relaying(let waiting) where waiting === exchange:
+            exchange.relay = nil
             fail(CancellationError())
         default:
             break
@@ -109,9 +122,13 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     private func resume(_ exchange: Exchange, throwing error: any Error) {
-        let continuation = exchange.continuation
-        exchange.continuation = nil
-        continuation?.resume(throwing: error)
+        if let continuation = exchange.continuation {
+            exchange.continuation = nil
+            continuation.resume(throwing: error)
+        } else if let relay = exchange.relay {
+            exchange.relay = nil
+            relay.upstreamFailed(error)
+        }
     }
 
     /// Ends whatever is under way with `error` and closes the connection.
@@ -123,6 +140,10 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
             resume(exchange, throwing: error)
         case .streaming(let source):
             source.finish(error)
+        case .relaying(let exchange):
+            let relay = exchange.relay
+            exchange.relay = nil
+            relay?.upstreamFailed(error)
         case .idle, .closed:
             break
         }
@@ -164,7 +185,12 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
             headTimeout = nil
             guard head.status.code >= 200 else { return }  // 1xx: the real head follows
             keepAlive = head.isKeepAlive
-            state = .receivedHead(exchange, head, nil)
+            if let relay = exchange.relay {
+                state = .relaying(exchange)
+                consumerWantsMore = relay.upstreamHead(head)
+            } else {
+                state = .receivedHead(exchange, head, nil)
+            }
         case .body(let chunk):
             switch state {
             case .receivedHead(let exchange, let head, var body):
@@ -173,6 +199,8 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
                 state = .receivedHead(exchange, head, body)
             case .streaming(let source):
                 if source.yield(chunk) == .stopProducing { consumerWantsMore = false }
+            case .relaying(let exchange):
+                if exchange.relay?.upstreamBody(chunk) == false { consumerWantsMore = false }
             default:
                 fail(UpstreamConnectionError.unexpectedResponse)
             }
@@ -185,6 +213,11 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
                 // Free first: whoever sees the body end may send the next request at once.
                 finishExchange()
                 source.finish()
+            case .relaying(let exchange):
+                let relay = exchange.relay
+                exchange.relay = nil
+                finishExchange()
+                relay?.upstreamEnd()
             default:
                 fail(UpstreamConnectionError.unexpectedResponse)
             }
@@ -192,6 +225,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if case .relaying(let exchange) = state { exchange.relay?.upstreamReadComplete() }
         if case .receivedHead(let exchange, let head, let body) = state {
             // The body continues past this read: hand it over as a sequence.
             let sequence = NIOThrowingAsyncSequenceProducer.makeSequence(
@@ -208,7 +242,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func read(context: ChannelHandlerContext) {
-        if case .streaming = state, !consumerWantsMore {
+        if !consumerWantsMore, isMidBody {
             heldRead = true
         } else {
             context.read()
@@ -241,6 +275,19 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
+    private var isMidBody: Bool {
+        switch state {
+        case .streaming, .relaying: return true
+        default: return false
+        }
+    }
+
+    /// The relay's client can take more of the body (its channel is writable again).
+    func relayWantsMore() {
+        eventLoop.assertInEventLoop()
+        resumeReading()
+    }
+
     private func resumeReading() {
         consumerWantsMore = true
         if heldRead, let context {
@@ -254,6 +301,33 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
     private func consumerLeft() {
         if case .streaming = state { fail(CancellationError()) }
     }
+
+    /// The relay's client went away: the rest of the response is of no use, and a connection mid-response cannot be
+    /// reused.
+    func relayLeft(_ exchange: Exchange) {
+        eventLoop.assertInEventLoop()
+        exchange.relay = nil
+        exchange.cancelled = true
+        switch state {
+        case .awaitingHead(let waiting) where waiting === exchange, .relaying(let waiting) where waiting === exchange:
+            fail(CancellationError())
+        default:
+            break
+        }
+    }
+}
+
+/// Where a relayed exchange's response goes, on the connection's event loop: the head, then body chunks, then the end;
+/// or, at any point, the failure (after which nothing more comes).
+protocol UpstreamRelay: AnyObject {
+    /// Returns whether more may be read now (false holds the upstream's reads until ``UpstreamConnection/relayWantsMore()``).
+    func upstreamHead(_ head: HTTPResponseHead) -> Bool
+    func upstreamBody(_ chunk: ByteBuffer) -> Bool
+    /// The end of one read from the upstream: what was relayed may be flushed.
+    func upstreamReadComplete()
+    /// The connection is already free again when this is called.
+    func upstreamEnd()
+    func upstreamFailed(_ error: any Error)
 }
 
 /// How an exchange on an ``UpstreamConnection`` failed, besides the channel's own errors.

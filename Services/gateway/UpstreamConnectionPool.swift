@@ -19,7 +19,8 @@ final class UpstreamConnectionPool: Service, Sendable {
     let connectTimeout: TimeAmount
     let idleLimit: TimeAmount
     let maxIdlePerUpstream: Int
-    private let idle = NIOLockedValueBox<[String: [UpstreamConnection]]>([:])
+    /// Idle connections by upstream name, then by the event loop they run on.
+    private let idle = NIOLockedValueBox<[String: [ObjectIdentifier: [UpstreamConnection]]]>([:])
     private let closed = NIOLockedValueBox(false)
 
     init(group: any EventLoopGroup, connectTimeout: TimeAmount = .seconds(2), idleLimit: TimeAmount = .seconds(20), maxIdlePerUpstream: Int) {
@@ -35,14 +36,15 @@ final class UpstreamConnectionPool: Service, Sendable {
     func execute(_ head: HTTPRequestHead, body: ByteBuffer?, on upstream: Upstream, deadline: NIODeadline) async throws -> UpstreamResponse {
         // A kept-alive connection the upstream closed while idle is found dead before anything is written to it;
         // the request then goes on a new one.
-        while let connection = takeIdle(upstream) {
+        let current = MultiThreadedEventLoopGroup.currentEventLoop
+        while let connection = takeIdle(upstream, on: current) {
             do {
                 return try await exchange(head, body: body, on: connection, deadline: deadline)
             } catch UpstreamConnectionError.closedBeforeSending {
                 continue
             }
         }
-        let connection = try await connect(upstream)
+        let connection = try await connect(upstream, on: current ?? group.next()).get()
         return try await exchange(head, body: body, on: connection, deadline: deadline)
     }
 
@@ -64,50 +66,48 @@ final class UpstreamConnectionPool: Service, Sendable {
 
     /// How many idle connections to `upstream` the pool holds.
     func idleCount(for upstream: Upstream) -> Int {
-        idle.withLockedValue { $0[upstream.name]?.count ?? 0 }
+        idle.withLockedValue { $0[upstream.name]?.values.reduce(0) { $0 + $1.count } ?? 0 }
     }
 
-    /// An idle connection to `upstream`, preferring one on the current event loop among the most recently used.
-    private func takeIdle(_ upstream: Upstream) -> UpstreamConnection? {
-        let current = MultiThreadedEventLoopGroup.currentEventLoop
-        return idle.withLockedValue { table -> UpstreamConnection? in
-            guard var list = table[upstream.name], !list.isEmpty else { return nil }
-            var index = list.count - 1
-            if let current {
-                for candidate in stride(from: list.count - 1, through: max(0, list.count - 8), by: -1)
-                where list[candidate].eventLoop === current {
-                    index = candidate
-                    break
-                }
+    /// An idle connection to `upstream`, the most recently used one on `eventLoop`; with no event loop given (a
+    /// request's task), one on any loop.
+    func takeIdle(_ upstream: Upstream, on eventLoop: (any EventLoop)?) -> UpstreamConnection? {
+        idle.withLockedValue { table -> UpstreamConnection? in
+            let loop: ObjectIdentifier
+            if let eventLoop {
+                loop = ObjectIdentifier(eventLoop)
+            } else if let any = table[upstream.name]?.first(where: { !$0.value.isEmpty })?.key {
+                loop = any
+            } else {
+                return nil
             }
-            let connection = list.remove(at: index)
-            table[upstream.name] = list
-            return connection
+            return table[upstream.name]?[loop]?.popLast()
         }
     }
 
     private func putBack(_ connection: UpstreamConnection, _ upstream: Upstream) -> Bool {
         if closed.withLockedValue({ $0 }) { return false }
+        let loop = ObjectIdentifier(connection.eventLoop)
         return idle.withLockedValue { table in
-            guard table[upstream.name, default: []].count < maxIdlePerUpstream else { return false }
-            table[upstream.name, default: []].append(connection)
+            guard table[upstream.name, default: [:]][loop, default: []].count < maxIdlePerUpstream else { return false }
+            table[upstream.name, default: [:]][loop, default: []].append(connection)
             return true
         }
     }
 
     private func forget(_ connection: UpstreamConnection, _ upstream: Upstream) {
+        let loop = ObjectIdentifier(connection.eventLoop)
         idle.withLockedValue { table in
-            table[upstream.name]?.removeAll { $0 === connection }
-            if table[upstream.name]?.isEmpty == true { table[upstream.name] = nil }
+            table[upstream.name]?[loop]?.removeAll { $0 === connection }
         }
     }
 
-    private func connect(_ upstream: Upstream) async throws -> UpstreamConnection {
-        let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
+    /// Opens a connection to `upstream` on `eventLoop`; it joins the pool's idle ones after its first exchange.
+    func connect(_ upstream: Upstream, on eventLoop: any EventLoop) -> EventLoopFuture<UpstreamConnection> {
         let connection = UpstreamConnection(eventLoop: eventLoop, idleLimit: idleLimit) { [weak self] connection in
             guard let self, self.putBack(connection, upstream) else { return connection.close() }
         }
-        let channel = try await ClientBootstrap(group: eventLoop)
+        return ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -116,9 +116,11 @@ final class UpstreamConnectionPool: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(connection)
                 }
             }
-            .connect(host: upstream.host, port: upstream.port).get()
-        channel.closeFuture.whenComplete { [weak self] _ in self?.forget(connection, upstream) }
-        return connection
+            .connect(host: upstream.host, port: upstream.port)
+            .map { [weak self] channel in
+                channel.closeFuture.whenComplete { _ in self?.forget(connection, upstream) }
+                return connection
+            }
     }
 
     /// Returns on graceful shutdown (the server has drained by then: it stops first), then closes every idle
@@ -128,7 +130,7 @@ final class UpstreamConnectionPool: Service, Sendable {
         closed.withLockedValue { $0 = true }
         let connections = idle.withLockedValue { table in
             defer { table = [:] }
-            return table.values.flatMap { $0 }
+            return table.values.flatMap { $0.values.flatMap { $0 } }
         }
         for connection in connections { connection.eventLoop.execute { connection.close() } }
     }
