@@ -40,6 +40,9 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
     private var heldRead = false
     private var heldQuiesce: Any?
     private var quiescing = false
+    /// Whether a part went on to Hummingbird since the last end of a read (only then is the end passed on: its
+    /// handlers have nothing to do with a read that stopped here).
+    private var passedOnThisRead = false
 
     init(responder: CachedGETResponder?, proxy: PipelineProxy?, routedAtLeastEvery: TimeAmount) {
         self.responder = responder
@@ -100,7 +103,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
             queued.append(part)
             return
         }
-        _ = handle(part, context: context)
+        if handle(part, context: context) { passedOnThisRead = true }
     }
 
     /// Returns whether the part was passed on to Hummingbird.
@@ -141,7 +144,10 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
 
     func channelReadComplete(context: ChannelHandlerContext) {
         flushIfNeeded()
-        context.fireChannelReadComplete()
+        if passedOnThisRead || handedOn > 0 {
+            passedOnThisRead = false
+            context.fireChannelReadComplete()
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -173,8 +179,10 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
         context.write(data, promise: promise)
     }
 
+    /// A pipelining client's reads wait while its proxied request is under way (a client that waits for each answer
+    /// is read as usual: holding its read would cost two `epoll_ctl` calls per request).
     func read(context: ChannelHandlerContext) {
-        if let proxied, proxied.phase != .reading {
+        if !queued.isEmpty, let proxied, proxied.phase != .reading {
             heldRead = true
         } else {
             context.read()

@@ -69,13 +69,11 @@ final class PipelineProxy: Sendable {
         else { return false }
         var length = 0
         for (name, value) in head.headers {
-            switch name.lowercased() {
-            case "transfer-encoding", "expect", "upgrade": return false
-            case "connection": if value.lowercased().contains("close") { return false }
-            case "content-length":
+            if Self.equals(name, "transfer-encoding") || Self.equals(name, "expect") || Self.equals(name, "upgrade") { return false }
+            if Self.equals(name, "connection"), value.lowercased().contains("close") { return false }
+            if Self.equals(name, "content-length") {
                 guard let declared = Int(value), declared >= 0, declared <= maxBodyBytes, length == 0 else { return false }
                 length = declared
-            default: break
             }
         }
         if path.utf8.contains(0) || path.contains("%00") { return false }
@@ -83,30 +81,77 @@ final class PipelineProxy: Sendable {
         return true
     }
 
+    /// Whether `name` is `lowercased` in any case, without allocating.
+    @inline(__always)
+    static func equals(_ name: String, _ lowercased: StaticString) -> Bool {
+        let count = lowercased.utf8CodeUnitCount
+        guard name.utf8.count == count else { return false }
+        let expected = UnsafeBufferPointer(start: lowercased.utf8Start, count: count)
+        var index = 0
+        for byte in name.utf8 {
+            let folded = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            guard folded == expected[index] else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Headers never sent upstream as the client sent them: hop-by-hop ones and those the gateway sets itself.
+    private static func isDroppedOnRequest(_ name: String) -> Bool {
+        equals(name, "connection") || equals(name, "keep-alive") || equals(name, "proxy-connection") || equals(name, "proxy-authenticate")
+            || equals(name, "proxy-authorization") || equals(name, "te") || equals(name, "trailer") || equals(name, "transfer-encoding")
+            || equals(name, "upgrade") || equals(name, "content-length") || equals(name, "expect") || equals(name, "x-forwarded-host")
+            || equals(name, "x-request-id")
+    }
+
+    /// Headers never passed back from an upstream: hop-by-hop ones and those the gateway sets itself.
+    private static func isDroppedOnResponse(_ name: String) -> Bool {
+        equals(name, "connection") || equals(name, "keep-alive") || equals(name, "proxy-connection") || equals(name, "proxy-authenticate")
+            || equals(name, "proxy-authorization") || equals(name, "te") || equals(name, "trailer") || equals(name, "transfer-encoding")
+            || equals(name, "upgrade") || equals(name, "x-request-id") || equals(name, "server") || equals(name, "date")
+            || equals(name, "content-security-policy") || equals(name, "x-content-type-options") || equals(name, "referrer-policy")
+            || equals(name, "x-frame-options")
+    }
+
+    /// Names a `Connection` header lists (hop-by-hop too), beyond `keep-alive`/`close`; rarely any.
+    private static func connectionOptions(_ headers: HTTPHeaders) -> [String] {
+        var options: [String] = []
+        for (name, value) in headers where equals(name, "connection") {
+            for option in value.split(separator: ",") {
+                let option = option.trimmingCharacters(in: .whitespaces).lowercased()
+                if option != "keep-alive", option != "close", !option.isEmpty { options.append(option) }
+            }
+        }
+        return options
+    }
+
     /// The headers sent upstream (``ProxyHeaders/upstreamRequest(from:authority:clientAddress:trustForwardedFor:requestID:)``
     /// for a head still in NIO's form), without `Host` and `Content-Length`, which each attempt sets.
     func upstreamHeaders(_ headers: HTTPHeaders, peer: String?, requestID: String) -> HTTPHeaders {
-        var options: [String] = []
-        for value in headers[canonicalForm: "connection"] { options.append(value.lowercased()) }
+        let options = Self.connectionOptions(headers)
         var forwarded = HTTPHeaders()
         forwarded.reserveCapacity(headers.count + 4)
         var authority: String?
         var incomingForwardedFor: [String] = []
         var proto: String?
         for (name, value) in headers {
-            let lower = name.lowercased()
-            switch lower {
-            case "host": authority = value; continue
-            case "x-forwarded-for": if trustForwardedFor { incomingForwardedFor.append(value) }; continue
-            case "x-forwarded-proto": if trustForwardedFor { proto = value }; continue
-            default: break
+            if Self.equals(name, "host") {
+                authority = value
+            } else if Self.equals(name, "x-forwarded-for") {
+                if trustForwardedFor { incomingForwardedFor.append(value) }
+            } else if Self.equals(name, "x-forwarded-proto") {
+                if trustForwardedFor { proto = value }
+            } else if !Self.isDroppedOnRequest(name), options.isEmpty || !options.contains(name.lowercased()) {
+                forwarded.add(name: name, value: value)
             }
-            if ProxyHeaders.hopByHop.contains(lower) || ProxyHeaders.replacedOnRequest.contains(lower) || options.contains(lower) { continue }
-            forwarded.add(name: name, value: value)
         }
         if let peer { incomingForwardedFor.append(peer) }
-        let chain = incomingForwardedFor.filter { !$0.isEmpty }.joined(separator: ", ")
-        if !chain.isEmpty { forwarded.add(name: "X-Forwarded-For", value: chain) }
+        if incomingForwardedFor.count == 1 {
+            forwarded.add(name: "X-Forwarded-For", value: incomingForwardedFor[0])
+        } else if !incomingForwardedFor.isEmpty {
+            let chain = incomingForwardedFor.filter { !$0.isEmpty }.joined(separator: ", ")
+            if !chain.isEmpty { forwarded.add(name: "X-Forwarded-For", value: chain) }
+        }
         forwarded.add(name: "X-Forwarded-Proto", value: proto ?? "http")
         if let authority { forwarded.add(name: "X-Forwarded-Host", value: authority) }
         forwarded.add(name: "X-Request-ID", value: requestID)
@@ -116,13 +161,11 @@ final class PipelineProxy: Sendable {
     /// The client's response head for an upstream's: hop-by-hop headers dropped, `X-Request-ID`, `Server`, `Date`
     /// and the security headers set.
     func clientHead(_ upstream: HTTPResponseHead, requestID: String) -> HTTPResponseHead {
-        var options: [String] = []
-        for value in upstream.headers[canonicalForm: "connection"] { options.append(value.lowercased()) }
+        let options = Self.connectionOptions(upstream.headers)
         var headers = HTTPHeaders()
         headers.reserveCapacity(upstream.headers.count + 8)
-        for (name, value) in upstream.headers {
-            let lower = name.lowercased()
-            if ProxyHeaders.hopByHop.contains(lower) || Self.setOnResponse.contains(lower) || options.contains(lower) { continue }
+        for (name, value) in upstream.headers where !Self.isDroppedOnResponse(name) {
+            if !options.isEmpty, options.contains(name.lowercased()) { continue }
             headers.add(name: name, value: value)
         }
         headers.add(name: "X-Request-ID", value: requestID)
@@ -137,9 +180,6 @@ final class PipelineProxy: Sendable {
 
     private static let contentSecurityPolicy = SecurityHeadersMiddleware<GatewayRequestContext>.contentSecurityPolicy
 
-    private static let setOnResponse: Set<String> = [
-        "x-request-id", "server", "date", "content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options",
-    ]
 
     /// The rate limit's verdict for a request: nil when admitted, else the seconds to wait.
     func limited(peer: String?, headers: HTTPHeaders) -> Int? {

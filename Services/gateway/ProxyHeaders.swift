@@ -13,7 +13,7 @@ enum ProxyHeaders {
     ]
 
     /// Headers the gateway sets itself on the way to an upstream.
-    static let replacedOnRequest: Set<String> = [
+    private static let replacedOnRequest: Set<String> = [
         "host", "content-length", "expect", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-request-id",
     ]
 
