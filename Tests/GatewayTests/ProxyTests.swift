@@ -54,6 +54,20 @@ struct ProxyTests {
         }
     }
 
+    @Test("no response head within the upstream timeout is 504 JSON, after a second attempt for a GET")
+    func upstreamTimeoutIs504() async throws {
+        try await GatewayHarness.run(configure: { $0.upstreamTimeout = .milliseconds(300) }) { gateway in
+            let reply = try await gateway.send("/api/slow?ms=2000")
+            #expect(reply.status == 504)
+            #expect(reply.headers["content-type"].first?.hasPrefix("application/json") == true)
+            #expect(reply.text.contains(#""error":"upstream_timeout""#))
+            #expect(reply.headers["x-request-id"].first?.isEmpty == false)
+            // A timeout leaves the upstream in the pool; the GET was tried once on each.
+            #expect(gateway.upstreams.map { $0.requestCount("/api/slow") } == [1, 1])
+            #expect(try await gateway.send("/api/whoami").status == 200)
+        }
+    }
+
     @Test("with no healthy upstream the gateway answers 503 JSON and is not ready")
     func noHealthyUpstream() async throws {
         try await GatewayHarness.run { gateway in
