@@ -1,4 +1,5 @@
 import HTTPTypes
+import Metrics
 import NIOCore
 import NIOHTTP1
 import ServiceSupport
@@ -43,6 +44,9 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
     /// Whether a part went on to Hummingbird since the last end of a read (only then is the end passed on: its
     /// handlers have nothing to do with a read that stopped here).
     private var passedOnThisRead = false
+    /// The metrics last recorded into, kept: most requests on a connection end the same way.
+    private var lastRoute: (method: HTTPMethod, status: Int, metrics: PipelineProxy.RouteMetrics)?
+    private var lastUpstream: (name: String, status: HTTPResponseStatus, counter: Counter)?
 
     init(responder: CachedGETResponder?, proxy: PipelineProxy?, routedAtLeastEvery: TimeAmount) {
         self.responder = responder
@@ -291,7 +295,13 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
         guard let request = proxied, let proxy, let context, let upstream = request.upstream else { return false }
         request.phase = .relaying
         request.status = Int(head.status.code)
-        proxy.metrics.recordUpstreamRequest(upstream, status: String(request.status))
+        if let last = lastUpstream, last.status == head.status, last.name == upstream.name {
+            last.counter.increment()
+        } else {
+            let counter = proxy.metrics.upstreamRequestCounter(upstream, status: String(request.status))
+            counter.increment()
+            lastUpstream = (upstream.name, head.status, counter)
+        }
         context.write(wrapOutboundOut(.head(proxy.clientHead(head, requestID: request.requestID))), promise: nil)
         return context.channel.isWritable
     }
@@ -383,10 +393,15 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
 
     private func log(_ request: Proxied, error: (any Error)?) {
         guard let proxy else { return }
-        proxy.recordRequest(
-            method: request.head.method, status: request.status,
-            nanoseconds: Int64((ContinuousClock.now - request.start) / .nanoseconds(1))
-        )
+        let route: PipelineProxy.RouteMetrics
+        if let last = lastRoute, last.status == request.status, last.method == request.head.method {
+            route = last.metrics
+        } else {
+            route = proxy.routeMetrics(method: request.head.method, status: request.status)
+            lastRoute = (request.head.method, request.status, route)
+        }
+        route.counter.increment()
+        route.timer.recordNanoseconds(Int64((ContinuousClock.now - request.start) / .nanoseconds(1)))
         AccessLog.write(
             to: proxy.logger, method: request.method, path: request.path, status: request.status, bytes: request.bytes,
             since: request.start, client: peer, upstream: request.upstreamName, requestID: request.requestID, error: error

@@ -190,30 +190,29 @@ final class PipelineProxy: Sendable {
         return retryAfter
     }
 
-    /// Records a finished request as Hummingbird's `MetricsMiddleware` does for the `/api/**` route.
-    func recordRequest(method: HTTPMethod, status: Int, nanoseconds: Int64) {
+    /// The series Hummingbird's `MetricsMiddleware` records a finished request of the `/api/**` route in (the
+    /// pipeline keeps the last one it used).
+    func routeMetrics(method: HTTPMethod, status: Int) -> RouteMetrics {
         let key = RouteMetricsKey(method: method.rawValue, status: status)
         let factory = metricsFactory
-        let route = routeMetrics.withLockedValue { table in
+        return routeMetrics.withLockedValue { table in
             if let metrics = table[key] { return metrics }
             let metrics = RouteMetrics(key, factory: factory)
             table[key] = metrics
             return metrics
         }
-        route.counter.increment()
-        route.timer.recordNanoseconds(nanoseconds)
     }
 
-    private struct RouteMetricsKey: Hashable {
+    fileprivate struct RouteMetricsKey: Hashable {
         let method: String
         let status: Int
     }
 
-    private struct RouteMetrics: Sendable {
+    struct RouteMetrics: Sendable {
         let counter: Counter
         let timer: Timer
 
-        init(_ key: RouteMetricsKey, factory: any MetricsFactory) {
+        fileprivate init(_ key: RouteMetricsKey, factory: any MetricsFactory) {
             let dimensions = [
                 ("http.route", CachedGETResponder.route), ("http.request.method", key.method), ("http.response.status_code", String(key.status)),
             ]

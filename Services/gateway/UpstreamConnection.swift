@@ -52,8 +52,13 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
     private var context: ChannelHandlerContext?
     private var state = State.idle
     private var keepAlive = true
-    private var headTimeout: Scheduled<Void>?
-    private var idleTimeout: Scheduled<Void>?
+    /// When the response head of the exchange under way is due.
+    private var headDeadline: NIODeadline?
+    /// Since when the connection has been idle.
+    private var idleSince: NIODeadline?
+    /// One timer per connection checks both (``armWatchdog(_:)``), rather than one scheduled and cancelled per request.
+    private var watchdog: Scheduled<Void>?
+    private var watchdogDeadline: NIODeadline?
     /// Whether the body's consumer wants more; when it does not, the channel's reads are held back.
     private var consumerWantsMore = true
     private var heldRead = false
@@ -72,8 +77,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
     /// called on the event loop, on a connection ``isUsable``.
     func send(_ head: HTTPRequestHead, body: ByteBuffer?, exchange: Exchange, deadline: NIODeadline) {
         eventLoop.assertInEventLoop()
-        idleTimeout?.cancel()
-        idleTimeout = nil
+        idleSince = nil
         guard case .idle = state, let context, context.channel.isActive else {
             resume(exchange, throwing: UpstreamConnectionError.closedBeforeSending)
             return
@@ -85,10 +89,8 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
         }
         state = .awaitingHead(exchange)
         consumerWantsMore = true
-        headTimeout = eventLoop.scheduleTask(deadline: deadline) { [self] in
-            guard case .awaitingHead(let waiting) = state, waiting === exchange else { return }
-            fail(UpstreamConnectionError.timedOut)
-        }
+        headDeadline = deadline
+        armWatchdog(deadline)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -133,8 +135,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
 
     /// Ends whatever is under way with `error` and closes the connection.
     private func fail(_ error: any Error) {
-        headTimeout?.cancel()
-        headTimeout = nil
+        headDeadline = nil
         switch state {
         case .awaitingHead(let exchange), .receivedHead(let exchange, _, _):
             resume(exchange, throwing: error)
@@ -159,12 +160,42 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
             return
         }
         state = .idle
-        idleTimeout = eventLoop.scheduleTask(in: idleLimit) { [self] in
-            guard case .idle = state else { return }
-            state = .closed
-            self.context?.close(promise: nil)
-        }
+        let now = NIODeadline.now()
+        idleSince = now
+        armWatchdog(now + idleLimit)
         onIdle(self)
+    }
+
+    /// Makes sure the watchdog fires by `deadline`. One already due earlier is left: when it fires it finds the
+    /// current deadline and waits on for it, so a busy connection schedules a timer about once per timeout, not twice
+    /// per request.
+    private func armWatchdog(_ deadline: NIODeadline) {
+        if let pending = watchdogDeadline, pending <= deadline { return }
+        watchdog?.cancel()
+        watchdogDeadline = deadline
+        watchdog = eventLoop.scheduleTask(deadline: deadline) { [self] in watchdogFired() }
+    }
+
+    /// A response head overdue fails the exchange; a connection idle for `idleLimit` closes.
+    private func watchdogFired() {
+        watchdog = nil
+        watchdogDeadline = nil
+        let now = NIODeadline.now()
+        switch state {
+        case .awaitingHead:
+            guard let due = headDeadline else { return }
+            if now >= due { fail(UpstreamConnectionError.timedOut) } else { armWatchdog(due) }
+        case .idle:
+            guard let since = idleSince else { return }
+            if now >= since + idleLimit {
+                state = .closed
+                context?.close(promise: nil)
+            } else {
+                armWatchdog(since + idleLimit)
+            }
+        default:
+            break  // mid-response (a body has no time limit); the next exchange or idle spell arms it again
+        }
     }
 
     // MARK: Channel handler
@@ -181,8 +212,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
         switch unwrapInboundIn(data) {
         case .head(let head):
             guard case .awaitingHead(let exchange) = state else { return fail(UpstreamConnectionError.unexpectedResponse) }
-            headTimeout?.cancel()
-            headTimeout = nil
+            headDeadline = nil
             guard head.status.code >= 200 else { return }  // 1xx: the real head follows
             keepAlive = head.isKeepAlive
             if let relay = exchange.relay {
@@ -251,7 +281,9 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         if case .closed = state {} else { fail(failure ?? UpstreamConnectionError.closed) }
-        idleTimeout?.cancel()
+        watchdog?.cancel()
+        watchdog = nil
+        watchdogDeadline = nil
         context.fireChannelInactive()
     }
 

@@ -12,11 +12,13 @@ struct UpstreamConnectionPoolTests {
         HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: ["Host": upstream.name])
     }
 
-    static func withUpstream(_ body: (Upstream, UpstreamConnectionPool) async throws -> Void) async throws {
+    static func withUpstream(
+        idleLimit: TimeAmount = .seconds(20), _ body: (Upstream, UpstreamConnectionPool) async throws -> Void
+    ) async throws {
         let server = TestUpstream(name: "alpha")
         try await server.start()
         let upstream = try #require(Upstream(server.baseURL))
-        let pool = UpstreamConnectionPool(group: MultiThreadedEventLoopGroup.singleton, maxIdlePerUpstream: 8)
+        let pool = UpstreamConnectionPool(group: MultiThreadedEventLoopGroup.singleton, idleLimit: idleLimit, maxIdlePerUpstream: 8)
         do {
             try await body(upstream, pool)
         } catch {
@@ -34,6 +36,20 @@ struct UpstreamConnectionPoolTests {
                 #expect(String(buffer: try await response.collect(upTo: 1000)) == "alpha")
             }
             #expect(pool.idleCount(for: upstream) == 1)
+        }
+    }
+
+    @Test func anIdleConnectionClosesAfterTheIdleLimitAndABusyOneDoesNot() async throws {
+        try await Self.withUpstream(idleLimit: .seconds(1)) { upstream, pool in
+            // Requests 100 ms apart for 1.5 s: never idle for the limit, so the one connection stays past it.
+            for _ in 0..<15 {
+                let response = try await pool.execute(Self.get("/api/whoami", upstream), body: nil, on: upstream, deadline: .now() + .seconds(5))
+                _ = try await response.collect(upTo: 1000)
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(pool.idleCount(for: upstream) == 1)
+            }
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(pool.idleCount(for: upstream) == 0)
         }
     }
 
