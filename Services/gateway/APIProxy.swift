@@ -15,6 +15,9 @@ import ServiceSupport
 /// upstream request.
 struct APIProxy: Sendable {
     let pool: UpstreamPool
+    /// Plain-`http` upstreams, for everything but event streams.
+    let connections: UpstreamConnectionPool
+    /// `https` upstreams and event streams.
     let client: HTTPClient
     let metrics: GatewayMetrics
     let upstreamTimeout: Duration
@@ -68,11 +71,16 @@ struct APIProxy: Sendable {
             guard let upstream = pool.acquire(excluding: failed) else { break }
             let lease = UpstreamLease(upstream: upstream, pool: pool)
             context.trace.upstream = upstream.name
-            var outbound = HTTPClientRequest(url: upstream.url(for: request.uri.description))
-            outbound.method = HTTPMethod(rawValue: request.method.rawValue)
-            outbound.headers = headers
-            if let body { outbound.body = .bytes(body) }
             do {
+                if upstream.isPlainHTTP, streamSlot == nil {
+                    return try await forwardPooled(
+                        request, headers: headers, body: body, to: upstream, lease: lease, cacheKey: cacheKey, requestID: requestID
+                    )
+                }
+                var outbound = HTTPClientRequest(url: upstream.url(for: request.uri.description))
+                outbound.method = HTTPMethod(rawValue: request.method.rawValue)
+                outbound.headers = headers
+                if let body { outbound.body = .bytes(body) }
                 let response = try await client.execute(outbound, deadline: .now() + TimeAmount(upstreamTimeout), logger: context.logger)
                 metrics.recordUpstreamRequest(upstream, status: String(response.status.code))
                 if let cache, let cacheKey {
@@ -107,6 +115,48 @@ struct APIProxy: Sendable {
         }
         if let lastFailure { throw lastFailure.apiError }
         throw APIError(.serviceUnavailable, "no_upstream", "No API server is available; try again shortly.")
+    }
+
+    /// One attempt over the pooled connections (``UpstreamConnectionPool``): the answer is stored in the cache when
+    /// it may be, else passed on, whole when it came whole, else streamed.
+    private func forwardPooled(
+        _ request: Request, headers: HTTPHeaders, body: ByteBuffer?, to upstream: Upstream, lease: UpstreamLease,
+        cacheKey: String?, requestID: String
+    ) async throws -> Response {
+        var head = HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: request.method.rawValue), uri: upstream.pathPrefix + request.uri.description,
+            headers: headers
+        )
+        head.headers.add(name: "Host", value: upstream.name)
+        if let body { head.headers.add(name: "Content-Length", value: String(body.readableBytes)) }
+        let response = try await connections.execute(head, body: body, on: upstream, deadline: .now() + TimeAmount(upstreamTimeout))
+        metrics.recordUpstreamRequest(upstream, status: String(response.status.code))
+        var fields = ProxyHeaders.clientResponse(from: response.headers)
+        let status = HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase)
+        if let cache, let cacheKey {
+            if cache.isCacheable(status: Int(response.status.code), headers: fields) {
+                let body = try await response.collect(upTo: cache.maxEntryBytes)
+                lease.release()
+                cache.store(cacheKey, status: status, headers: fields, body: body)
+                metrics.recordCache("miss")
+                fields[ProxyHeaders.requestIDHeader] = requestID
+                fields[ResponseCache.statusHeader] = "MISS"
+                return Response(status: status, headers: fields, body: .init(byteBuffer: body))
+            }
+            metrics.recordCache("uncacheable")
+        }
+        fields[ProxyHeaders.requestIDHeader] = requestID
+        switch response.body {
+        case .complete(let body):
+            lease.release()
+            return Response(status: status, headers: fields, body: .init(byteBuffer: body))
+        case .streaming(let chunks):
+            return Response(status: status, headers: fields, body: ResponseBody { writer in
+                defer { lease.release() }
+                for try await chunk in chunks { try await writer.write(chunk) }
+                try await writer.finish(nil)
+            })
+        }
     }
 
     /// The request body, or nil when there is none to send; refuses a body over the limit before reading it when its

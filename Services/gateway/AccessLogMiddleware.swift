@@ -56,25 +56,28 @@ struct AccessLogMiddleware: RouterMiddleware {
     }
 }
 
-/// The access log's line, written by the middleware for requests Hummingbird handles and by ``CachedGETHandler`` for
+/// The access log's line, written by the middleware for requests Hummingbird handles and by ``FastPathHandler`` for
 /// those it answers from the cache.
 enum AccessLog {
     static func write(
         to logger: Logger, method: HTTPRequest.Method, path: String, status: Int, bytes: Int, since start: ContinuousClock.Instant,
         client: String?, upstream: String?, requestID: String?, error: (any Error)? = nil
     ) {
+        // Only built when the line is written; plain conversions rather than interpolation, as this runs per request.
+        guard logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let tenths = Int((milliseconds * 10).rounded())
         var metadata: Logger.Metadata = [
-            "method": "\(method)",
-            "path": "\(path)",
-            "status": "\(status)",
-            "bytes": "\(bytes)",
-            "ms": "\((milliseconds * 10).rounded() / 10)",
-            "client": "\(client ?? "-")",
+            "method": .string(method.rawValue),
+            "path": .string(path),
+            "status": .string(String(status)),
+            "bytes": .string(String(bytes)),
+            "ms": .string(String(tenths / 10) + "." + String(tenths % 10)),
+            "client": .string(client ?? "-"),
         ]
-        if let upstream { metadata["upstream"] = "\(upstream)" }
-        if let requestID { metadata["request_id"] = "\(requestID)" }
+        if let upstream { metadata["upstream"] = .string(upstream) }
+        if let requestID { metadata["request_id"] = .string(requestID) }
         if let error { metadata["error"] = "\(error)" }
         logger.info("request", metadata: metadata)
     }

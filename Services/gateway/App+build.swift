@@ -5,11 +5,13 @@ import HummingbirdCore
 import Logging
 import Metrics
 import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Prometheus
 import ServiceSupport
 
 /// Builds the gateway: one shared HTTP client, the upstream pool with its health checker, the response cache and rate
-/// limiter (shared by the router and the pipeline's ``CachedGETHandler``), and the router. The same function serves
+/// limiter (shared by the router and the pipeline's ``FastPathHandler``), and the router. The same function serves
 /// `main` and the tests.
 /// - Parameters:
 ///   - registry: where `/metrics` reads from; `main` passes the one ``Observability`` bootstrapped.
@@ -40,20 +42,46 @@ func buildApplication(
         upstreams: configuration.upstreamDiscovery == nil ? configuration.upstreams : [], strategy: configuration.balancing,
         failuresBeforeEjection: configuration.failuresBeforeEjection, metrics: metrics, logger: logger
     )
-    let cache = configuration.cacheTTL > .zero && !configuration.cachePaths.isEmpty
-        ? ResponseCache(ttl: configuration.cacheTTL, pathPrefixes: configuration.cachePaths, queryParameters: configuration.cacheQueryParameters) : nil
-    let limiter = configuration.rateLimit > 0 ? ClientRateLimiter(rate: configuration.rateLimit, burst: max(1, configuration.burst)) : nil
-    let router = buildRouter(
-        configuration, pool: pool, client: client, cache: cache, limiter: limiter, metrics: metrics, registry: registry, logger: logger
-    )
     let serverName = "gateway"
-    var fastPath: @Sendable () -> [any RemovableChannelHandler] = { [] }
+    var cache: ResponseCache?
+    if configuration.cacheTTL > .zero, !configuration.cachePaths.isEmpty {
+        var makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> HTTPResponseHead)?
+        if configuration.cacheFastPath {
+            makeHitHead = { status, headers in CachedGETResponder.hitHead(status: status, headers: headers, serverName: serverName) }
+        }
+        cache = ResponseCache(
+            ttl: configuration.cacheTTL, pathPrefixes: configuration.cachePaths, queryParameters: configuration.cacheQueryParameters,
+            makeHitHead: makeHitHead
+        )
+    }
+    let limiter = configuration.rateLimit > 0 ? ClientRateLimiter(rate: configuration.rateLimit, burst: max(1, configuration.burst)) : nil
+    let connections = UpstreamConnectionPool(group: NIOSingletons.posixEventLoopGroup, maxIdlePerUpstream: configuration.upstreamConnections)
+    let router = buildRouter(
+        configuration, pool: pool, connections: connections, client: client, cache: cache, limiter: limiter, metrics: metrics, registry: registry, logger: logger
+    )
+    // Cache hits and ordinary proxied requests are served in the connection's pipeline (FastPathHandler); at least
+    // one request per IDLE_TIMEOUT/3 still goes through the router, which keeps Hummingbird's idle clock current.
+    var responder: CachedGETResponder?
     if let cache, configuration.cacheFastPath {
-        let responder = CachedGETResponder(
+        responder = CachedGETResponder(
             cache: cache, limiter: limiter, trustForwardedFor: configuration.trustForwardedFor, metrics: metrics, logger: logger,
             serverName: serverName, metricsFactory: metricsFactory
         )
-        fastPath = { [CachedGETHandler(responder: responder)] }
+    }
+    var proxy: PipelineProxy?
+    if configuration.proxyFastPath {
+        proxy = PipelineProxy(
+            pool: pool, connections: connections, cache: cache, limiter: limiter, metrics: metrics, logger: logger, serverName: serverName,
+            upstreamTimeout: configuration.upstreamTimeout, maxBodyBytes: configuration.maxBodyBytes,
+            trustForwardedFor: configuration.trustForwardedFor, metricsFactory: metricsFactory
+        )
+    }
+    var fastPath: @Sendable () -> [any RemovableChannelHandler] = { [] }
+    if responder != nil || proxy != nil {
+        let routedAtLeastEvery = TimeAmount.seconds(Int64(max(1, configuration.idleTimeoutSeconds / 3)))
+        fastPath = { [responder, proxy] in
+            [FastPathHandler.Placement(responder: responder, proxy: proxy, routedAtLeastEvery: routedAtLeastEvery)]
+        }
     }
     var app = Application(
         router: router,
@@ -64,6 +92,7 @@ func buildApplication(
     // The group stops services in reverse order: the server drains first, then the health checker, then the client.
     app.addServices(
         HTTPClientService(client: client),
+        connections,
         UpstreamHealthChecker(
             pool: pool, client: client, path: configuration.healthPath,
             interval: configuration.healthInterval, timeout: configuration.healthTimeout, logger: logger
@@ -99,6 +128,7 @@ func buildApplication(
 func buildRouter(
     _ configuration: GatewayConfiguration,
     pool: UpstreamPool,
+    connections: UpstreamConnectionPool,
     client: HTTPClient,
     cache: ResponseCache?,
     limiter: ClientRateLimiter?,
@@ -122,7 +152,7 @@ func buildRouter(
         pool.healthyCount > 0 ? nil : "no upstream is healthy"
     }, metrics: configuration.metricsPort == nil)
     APIProxy(
-        pool: pool, client: client, metrics: metrics, upstreamTimeout: configuration.upstreamTimeout,
+        pool: pool, connections: connections, client: client, metrics: metrics, upstreamTimeout: configuration.upstreamTimeout,
         maxBodyBytes: configuration.maxBodyBytes, trustForwardedFor: configuration.trustForwardedFor,
         cache: cache,
         streams: EventStreamLimiter(perClient: configuration.maxStreamsPerClient, total: configuration.maxStreams)

@@ -71,6 +71,11 @@ struct GatewayCommand: AsyncParsableCommand {
         help: "Answer cache hits before the router, in the connection's pipeline [env: CACHE_FAST_PATH, true/false]."
     )
     var cacheFastPath = EnvironmentDefault.bool("CACHE_FAST_PATH", true)
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Proxy ordinary /api/ requests before the router, in the connection's pipeline [env: PROXY_FAST_PATH, true/false]."
+    )
+    var proxyFastPath = EnvironmentDefault.bool("PROXY_FAST_PATH", true)
     @OptionGroup(title: "Connections")
     var connections: ConnectionLimitOptions
     @Option(help: "Query parameters that distinguish cached GETs, comma-separated; others are ignored by the cache [env: CACHE_QUERY_PARAMS].")
@@ -132,6 +137,7 @@ struct GatewayCommand: AsyncParsableCommand {
             cacheTTL: .milliseconds(cacheTTLMs),
             cachePaths: cachePathList,
             cacheFastPath: cacheFastPath,
+            proxyFastPath: proxyFastPath,
             logLevel: log.level,
             idleTimeoutSeconds: connections.idleTimeout,
             maxStreamsPerClient: connections.maxStreamsPerClient,

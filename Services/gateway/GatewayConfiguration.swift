@@ -41,8 +41,10 @@ struct GatewayConfiguration: Sendable {
     var cacheTTL: Duration = .milliseconds(250)
     /// Paths (prefixes) whose GETs may be cached: the result lists and the summary, which change once per commit.
     var cachePaths = ["/api/results/", "/api/v1/summary"]
-    /// Answer cache hits in the connection's pipeline (``CachedGETHandler``) rather than through Hummingbird's router.
+    /// Answer cache hits in the connection's pipeline (``FastPathHandler``) rather than through Hummingbird's router.
     var cacheFastPath = true
+    /// Proxy ordinary `/api/` requests in the connection's pipeline (``PipelineProxy``) rather than through the router.
+    var proxyFastPath = true
     var logLevel: Logger.Level = .info
     /// Seconds an idle keep-alive connection stays open.
     var idleTimeoutSeconds = 60

@@ -20,8 +20,13 @@ final class GatewayMetrics: @unchecked Sendable {
 
     /// Counts one answer (or failure, with status `error`) from an upstream.
     func recordUpstreamRequest(_ upstream: Upstream, status: String) {
+        upstreamRequestCounter(upstream, status: status).increment()
+    }
+
+    /// The counter ``recordUpstreamRequest(_:status:)`` increments (the pipeline keeps the last one it used).
+    func upstreamRequestCounter(_ upstream: Upstream, status: String) -> Counter {
         counter(in: \.upstreamRequests, key: upstream.name + " " + status, label: "gateway_upstream_requests_total",
-                dimensions: [("upstream", upstream.name), ("status", status)]).increment()
+                dimensions: [("upstream", upstream.name), ("status", status)])
     }
 
     /// The counter stored under `key` in one of the tables, made on first use.

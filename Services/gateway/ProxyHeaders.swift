@@ -73,6 +73,24 @@ enum ProxyHeaders {
         return RequestIDs.next()
     }
 
+    /// ``requestID(from:)-(HTTPFields)`` for a head still in NIO's HTTP/1 form (the pipeline's cache hits).
+    static func requestID(from headers: HTTPHeaders) -> String {
+        if let given = headers.first(name: requestIDHeader.canonicalName), (1...128).contains(given.utf8.count),
+           given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            return given
+        }
+        return RequestIDs.next()
+    }
+
+    /// ``clientAddress(peer:fields:trustForwardedFor:)`` for a head still in NIO's HTTP/1 form.
+    static func clientAddress(peer: String?, headers: HTTPHeaders, trustForwardedFor: Bool) -> String? {
+        guard trustForwardedFor,
+              let last = headers[canonicalForm: forwardedForHeader.canonicalName].last
+        else { return peer }
+        let address = last.trimmingCharacters(in: CharacterSet.whitespaces)
+        return address.isEmpty ? peer : address
+    }
+
     /// The client address to use for rate limiting: the last `X-Forwarded-For` entry (the one the trusted proxy
     /// appended) when trusted, else the connected peer.
     static func clientAddress(peer: String?, fields: HTTPFields, trustForwardedFor: Bool) -> String? {

@@ -11,12 +11,25 @@ enum RequestIDs {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var counter: UInt64 = 0
 
+    /// ``prefix`` and the dash, as bytes.
+    private static let head: [UInt8] = Array(prefix.utf8) + [UInt8(ascii: "-")]
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
     static func next() -> String {
         let number = lock.withLock {
             counter &+= 1
             return counter
         }
-        return prefix + "-" + hex(number, digits: 12)
+        // Written in place (one allocation): every request without an ID of its own gets one.
+        return String(unsafeUninitializedCapacity: head.count + 12) { buffer in
+            for (index, byte) in head.enumerated() { buffer[index] = byte }
+            var value = number
+            for index in stride(from: head.count + 11, through: head.count, by: -1) {
+                buffer[index] = digits[Int(value & 0xF)]
+                value >>= 4
+            }
+            return head.count + 12
+        }
     }
 
     static func hex(_ value: UInt64, digits: Int) -> String {

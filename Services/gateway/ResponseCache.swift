@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 /// A short-lived cache of upstream answers to hot GETs (nginx's "micro-caching"): for `ttl` after an upstream answered
 /// a cacheable path, the same path and query are answered from memory. The api-servers' results change at most once
@@ -18,6 +19,9 @@ final class ResponseCache: @unchecked Sendable {
         let headers: HTTPFields
         let body: ByteBuffer
         let stored: ContinuousClock.Instant
+        /// The headers every pipeline hit on this answer shares, in NIO's form (``CachedGETResponder/hitHead(status:headers:serverName:)``),
+        /// built once when the answer is stored; nil when no pipeline fast path is configured.
+        let hitHead: HTTPResponseHead?
     }
 
     enum Lookup {
@@ -37,13 +41,17 @@ final class ResponseCache: @unchecked Sendable {
     let queryParameters: Set<String>
     let maxEntryBytes: Int
     let maxEntries: Int
+    /// Builds ``Entry/hitHead`` for each stored answer.
+    let makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> HTTPResponseHead)?
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
     /// Keys a request is refreshing right now.
     private var refreshing: Set<String> = []
 
     init(ttl: Duration, pathPrefixes: [String], queryParameters: Set<String> = ["limit"], staleFor: Duration = .seconds(2),
-         maxEntryBytes: Int = 1 << 20, maxEntries: Int = 256) {
+         maxEntryBytes: Int = 1 << 20, maxEntries: Int = 256,
+         makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> HTTPResponseHead)? = nil) {
+        self.makeHitHead = makeHitHead
         self.ttl = ttl
         self.staleFor = staleFor
         self.pathPrefixes = pathPrefixes
@@ -97,6 +105,7 @@ final class ResponseCache: @unchecked Sendable {
     }
 
     func store(_ key: String, status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, now: ContinuousClock.Instant = .now) {
+        let hitHead = makeHitHead?(status, headers)
         lock.withLock {
             refreshing.remove(key)
             if entries[key] == nil, entries.count >= maxEntries {
@@ -106,7 +115,7 @@ final class ResponseCache: @unchecked Sendable {
                     entries[oldest.key] = nil
                 }
             }
-            entries[key] = Entry(status: status, headers: headers, body: body, stored: now)
+            entries[key] = Entry(status: status, headers: headers, body: body, stored: now, hitHead: hitHead)
         }
     }
 

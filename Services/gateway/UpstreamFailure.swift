@@ -26,6 +26,12 @@ enum UpstreamFailure: Error, Sendable {
             case .deadlineExceeded, .readTimeout: self = .timedOut
             default: self = .connectionLost("\(error)")
             }
+        } else if let error = error as? UpstreamConnectionError {
+            switch error {
+            case .closedBeforeSending: self = .unreachable("\(error)")
+            case .timedOut: self = .timedOut
+            case .closed, .unexpectedResponse: self = .connectionLost("\(error)")
+            }
         } else if error is NIOConnectionError {
             self = .unreachable("\(error)")
         } else if let error = error as? ChannelError, case .connectTimeout = error {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Gateway
 
-/// The cache hits answered in the connection's pipeline (``CachedGETHandler``) against those answered by the router
+/// The cache hits answered in the connection's pipeline (``FastPathHandler``) against those answered by the router
 /// (`cacheFastPath = false`). In these tests only the pipeline records into the test registry's `hb_requests` (the
 /// router's `MetricsMiddleware` records into the process-wide metrics system), which tells the two paths apart.
 @Suite("gateway: cache hits answered in the pipeline")
@@ -64,8 +64,11 @@ struct CachedGETHandlerTests {
         }
     }
 
-    @Test func pipelinedRequestsAreAnsweredInOrderBehindASlowOne() async throws {
-        try await GatewayHarness.run(configure: { $0.cacheTTL = .seconds(60) }) { gateway in
+    /// Behind a slow request proxied in the pipeline (`proxyFastPath`), the requests that came with it wait until its
+    /// answer has ended, then are taken in the pipeline too; behind one the router answers, they all go to the router.
+    @Test(arguments: [true, false])
+    func pipelinedRequestsAreAnsweredInOrderBehindASlowOne(proxyFastPath: Bool) async throws {
+        try await GatewayHarness.run(configure: { $0.cacheTTL = .seconds(60); $0.proxyFastPath = proxyFastPath }) { gateway in
             let cached = try await gateway.send("/api/results/tick")
             let port = try #require(URL(string: gateway.baseURL)?.port)
             let get = { (path: String) in "GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n" }
@@ -78,8 +81,9 @@ struct CachedGETHandlerTests {
             #expect(replies.map(\.body) == [cached.text, "slow", cached.text, replies[3].body, cached.text])
             #expect(["alpha", "beta"].contains(replies[3].body))
             #expect(replies.map { $0.headers["x-cache"] } == ["HIT", nil, "HIT", nil, "HIT"])
-            // Only the first was answered in the pipeline; the rest waited behind the slow request in the router.
-            #expect(try await gateway.metricsText().contains(Self.hitsCounted + " 1"))
+            // Proxied in the pipeline, all five are counted there (three hits, the slow one and whoami); otherwise only
+            // the first, and the rest waited behind the slow request in the router.
+            #expect(try await gateway.metricsText().contains(Self.hitsCounted + (proxyFastPath ? " 5" : " 1")))
         }
     }
 

@@ -54,6 +54,20 @@ struct ProxyTests {
         }
     }
 
+    @Test("no response head within the upstream timeout is 504 JSON, after a second attempt for a GET")
+    func upstreamTimeoutIs504() async throws {
+        try await GatewayHarness.run(configure: { $0.upstreamTimeout = .milliseconds(300) }) { gateway in
+            let reply = try await gateway.send("/api/slow?ms=2000")
+            #expect(reply.status == 504)
+            #expect(reply.headers["content-type"].first?.hasPrefix("application/json") == true)
+            #expect(reply.text.contains(#""error":"upstream_timeout""#))
+            #expect(reply.headers["x-request-id"].first?.isEmpty == false)
+            // A timeout leaves the upstream in the pool; the GET was tried once on each.
+            #expect(gateway.upstreams.map { $0.requestCount("/api/slow") } == [1, 1])
+            #expect(try await gateway.send("/api/whoami").status == 200)
+        }
+    }
+
     @Test("with no healthy upstream the gateway answers 503 JSON and is not ready")
     func noHealthyUpstream() async throws {
         try await GatewayHarness.run { gateway in
@@ -184,6 +198,34 @@ struct ProxyTests {
         let events = try await reader.value()
         try await streamer.shutdown()
         #expect(events >= 1 && events < 100, "\(events) of 100 events: shutdown waited for the stream")
+    }
+
+    @Test("graceful shutdown lets a request proxied in the pipeline finish its answer")
+    func shutdownWaitsForAPipelineRequest() async throws {
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let answer = AnswerBox()
+        try await GatewayHarness.run { gateway in
+            answer.set(Task {
+                let response = try await client.execute(HTTPClientRequest(url: gateway.baseURL + "/api/slow?ms=700"), timeout: .seconds(30))
+                let body = try await response.body.collect(upTo: 1024)
+                return "\(response.status.code) \(String(buffer: body))"
+            })
+            // The request has reached an upstream (which answers 700 ms later) before the harness shuts the gateway down.
+            #expect(await gateway.eventually { gateway.upstreams.map { $0.requestCount("/api/slow") }.reduce(0, +) == 1 })
+        }
+        // The connection had no request in progress as far as Hummingbird knew: had the gateway passed the shutdown
+        // notice on at once, Hummingbird would have closed it mid-request.
+        let text: String
+        do { text = try await answer.value() } catch { text = "failed: \(error)" }
+        try await client.shutdown()
+        #expect(text == "200 slow")
+    }
+
+    final class AnswerBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var task: Task<String, any Error>?
+        func set(_ task: Task<String, any Error>) { lock.withLock { self.task = task } }
+        func value() async throws -> String { try await lock.withLock { task }!.value }
     }
 
     /// Hands the reading task out of the harness's sendable closure.

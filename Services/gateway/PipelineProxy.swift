@@ -1,0 +1,223 @@
+import Foundation
+import HTTPTypes
+import Logging
+import Metrics
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import ServiceSupport
+
+/// Proxies ordinary `/api/` requests inside the client connection's NIO pipeline (``FastPathHandler``), over the
+/// pooled upstream connections on the same event loop (``UpstreamConnectionPool``): no task, no HTTP-types
+/// conversion and no Hummingbird middleware chain per request, which made a proxied request cost the gateway several
+/// times nginx's CPU (BENCHMARKS.md).
+///
+/// What such a request gets is what the router's proxy route gives it: the per-client rate limit, the upstream pool's
+/// choice (least connections or round robin, unhealthy upstreams skipped, a failed upstream taken out at once), a
+/// second attempt on another upstream only when the method is safe to repeat or nothing was sent
+/// (``UpstreamFailure``), the forwarding headers (``ProxyHeaders``), the upstream timeout, the answer streamed back
+/// with the upstream's reads held while the client is not taking it, the security headers, `X-Request-ID`, the
+/// access-log line, the route's request counter and latency histogram and the upstream counter.
+///
+/// Left to the router, unchanged: anything not plainly forwardable (a request that closes its connection or is not
+/// HTTP/1.1, a chunked or oversized body, `Expect`, `Upgrade`, `HEAD`, a NUL in the path), the event stream
+/// (AsyncHTTPClient, capped per client, ended on shutdown), GETs on cached paths the cache cannot answer now (the
+/// refresh that stores the answer), `https` upstreams, and every path outside `/api/`.
+final class PipelineProxy: Sendable {
+    let pool: UpstreamPool
+    let connections: UpstreamConnectionPool
+    let cache: ResponseCache?
+    let limiter: ClientRateLimiter?
+    let metrics: GatewayMetrics
+    let logger: Logger
+    let serverName: String
+    let upstreamTimeout: TimeAmount
+    let maxBodyBytes: Int
+    let trustForwardedFor: Bool
+    private let metricsFactory: any MetricsFactory
+    private let routeMetrics = NIOLockedValueBox<[RouteMetricsKey: RouteMetrics]>([:])
+
+    init(
+        pool: UpstreamPool, connections: UpstreamConnectionPool, cache: ResponseCache?, limiter: ClientRateLimiter?,
+        metrics: GatewayMetrics, logger: Logger, serverName: String, upstreamTimeout: Duration, maxBodyBytes: Int,
+        trustForwardedFor: Bool, metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
+        self.pool = pool
+        self.connections = connections
+        self.cache = cache
+        self.limiter = limiter
+        self.metrics = metrics
+        self.logger = logger
+        self.serverName = serverName
+        self.upstreamTimeout = TimeAmount(upstreamTimeout)
+        self.maxBodyBytes = maxBodyBytes
+        self.trustForwardedFor = trustForwardedFor
+        self.metricsFactory = metricsFactory
+    }
+
+    static func isForwarded(_ method: HTTPMethod) -> Bool {
+        switch method {
+        case .GET, .POST, .PUT, .DELETE, .PATCH, .OPTIONS: return true
+        default: return false
+        }
+    }
+
+    /// Whether the request is proxied in the pipeline (see the type's documentation for what is not).
+    func accepts(_ head: HTTPRequestHead, path: Substring) -> Bool {
+        guard head.version == .http1_1, Self.isForwarded(head.method), head.isKeepAlive,
+              path.hasPrefix("/api/"), path != APIProxy.eventStreamPath
+        else { return false }
+        var length = 0
+        for (name, value) in head.headers {
+            if Self.equals(name, "transfer-encoding") || Self.equals(name, "expect") || Self.equals(name, "upgrade") { return false }
+            if Self.equals(name, "connection"), value.lowercased().contains("close") { return false }
+            if Self.equals(name, "content-length") {
+                guard let declared = Int(value), declared >= 0, declared <= maxBodyBytes, length == 0 else { return false }
+                length = declared
+            }
+        }
+        if path.utf8.contains(0) || path.contains("%00") { return false }
+        if head.method == .GET, let cache, cache.key(method: .get, path: String(path), uri: head.uri) != nil { return false }
+        return true
+    }
+
+    /// Whether `name` is `lowercased` in any case, without allocating.
+    @inline(__always)
+    static func equals(_ name: String, _ lowercased: StaticString) -> Bool {
+        let count = lowercased.utf8CodeUnitCount
+        guard name.utf8.count == count else { return false }
+        let expected = UnsafeBufferPointer(start: lowercased.utf8Start, count: count)
+        var index = 0
+        for byte in name.utf8 {
+            let folded = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            guard folded == expected[index] else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Headers never sent upstream as the client sent them: hop-by-hop ones and those the gateway sets itself.
+    private static func isDroppedOnRequest(_ name: String) -> Bool {
+        equals(name, "connection") || equals(name, "keep-alive") || equals(name, "proxy-connection") || equals(name, "proxy-authenticate")
+            || equals(name, "proxy-authorization") || equals(name, "te") || equals(name, "trailer") || equals(name, "transfer-encoding")
+            || equals(name, "upgrade") || equals(name, "content-length") || equals(name, "expect") || equals(name, "x-forwarded-host")
+            || equals(name, "x-request-id")
+    }
+
+    /// Headers never passed back from an upstream: hop-by-hop ones and those the gateway sets itself.
+    private static func isDroppedOnResponse(_ name: String) -> Bool {
+        equals(name, "connection") || equals(name, "keep-alive") || equals(name, "proxy-connection") || equals(name, "proxy-authenticate")
+            || equals(name, "proxy-authorization") || equals(name, "te") || equals(name, "trailer") || equals(name, "transfer-encoding")
+            || equals(name, "upgrade") || equals(name, "x-request-id") || equals(name, "server") || equals(name, "date")
+            || equals(name, "content-security-policy") || equals(name, "x-content-type-options") || equals(name, "referrer-policy")
+            || equals(name, "x-frame-options")
+    }
+
+    /// Names a `Connection` header lists (hop-by-hop too), beyond `keep-alive`/`close`; rarely any.
+    private static func connectionOptions(_ headers: HTTPHeaders) -> [String] {
+        var options: [String] = []
+        for (name, value) in headers where equals(name, "connection") {
+            for option in value.split(separator: ",") {
+                let option = option.trimmingCharacters(in: .whitespaces).lowercased()
+                if option != "keep-alive", option != "close", !option.isEmpty { options.append(option) }
+            }
+        }
+        return options
+    }
+
+    /// The headers sent upstream (``ProxyHeaders/upstreamRequest(from:authority:clientAddress:trustForwardedFor:requestID:)``
+    /// for a head still in NIO's form), without `Host` and `Content-Length`, which each attempt sets.
+    func upstreamHeaders(_ headers: HTTPHeaders, peer: String?, requestID: String) -> HTTPHeaders {
+        let options = Self.connectionOptions(headers)
+        var forwarded = HTTPHeaders()
+        forwarded.reserveCapacity(headers.count + 4)
+        var authority: String?
+        var incomingForwardedFor: [String] = []
+        var proto: String?
+        for (name, value) in headers {
+            if Self.equals(name, "host") {
+                authority = value
+            } else if Self.equals(name, "x-forwarded-for") {
+                if trustForwardedFor { incomingForwardedFor.append(value) }
+            } else if Self.equals(name, "x-forwarded-proto") {
+                if trustForwardedFor { proto = value }
+            } else if !Self.isDroppedOnRequest(name), options.isEmpty || !options.contains(name.lowercased()) {
+                forwarded.add(name: name, value: value)
+            }
+        }
+        if let peer { incomingForwardedFor.append(peer) }
+        if incomingForwardedFor.count == 1 {
+            forwarded.add(name: "X-Forwarded-For", value: incomingForwardedFor[0])
+        } else if !incomingForwardedFor.isEmpty {
+            let chain = incomingForwardedFor.filter { !$0.isEmpty }.joined(separator: ", ")
+            if !chain.isEmpty { forwarded.add(name: "X-Forwarded-For", value: chain) }
+        }
+        forwarded.add(name: "X-Forwarded-Proto", value: proto ?? "http")
+        if let authority { forwarded.add(name: "X-Forwarded-Host", value: authority) }
+        forwarded.add(name: "X-Request-ID", value: requestID)
+        return forwarded
+    }
+
+    /// The client's response head for an upstream's: hop-by-hop headers dropped, `X-Request-ID`, `Server`, `Date`
+    /// and the security headers set.
+    func clientHead(_ upstream: HTTPResponseHead, requestID: String) -> HTTPResponseHead {
+        let options = Self.connectionOptions(upstream.headers)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(upstream.headers.count + 8)
+        for (name, value) in upstream.headers where !Self.isDroppedOnResponse(name) {
+            if !options.isEmpty, options.contains(name.lowercased()) { continue }
+            headers.add(name: name, value: value)
+        }
+        headers.add(name: "X-Request-ID", value: requestID)
+        headers.add(name: "Server", value: serverName)
+        headers.add(name: "Date", value: HTTPDate.now())
+        headers.add(name: "Content-Security-Policy", value: Self.contentSecurityPolicy)
+        headers.add(name: "X-Content-Type-Options", value: "nosniff")
+        headers.add(name: "Referrer-Policy", value: "same-origin")
+        headers.add(name: "X-Frame-Options", value: "DENY")
+        return HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers)
+    }
+
+    private static let contentSecurityPolicy = SecurityHeadersMiddleware<GatewayRequestContext>.contentSecurityPolicy
+
+
+    /// The rate limit's verdict for a request: nil when admitted, else the seconds to wait.
+    func limited(peer: String?, headers: HTTPHeaders) -> Int? {
+        guard let limiter else { return nil }
+        let client = ProxyHeaders.clientAddress(peer: peer, headers: headers, trustForwardedFor: trustForwardedFor) ?? "unknown"
+        guard case .limited(let retryAfter) = limiter.admit(client) else { return nil }
+        metrics.recordRateLimited()
+        return retryAfter
+    }
+
+    /// The series Hummingbird's `MetricsMiddleware` records a finished request of the `/api/**` route in (the
+    /// pipeline keeps the last one it used).
+    func routeMetrics(method: HTTPMethod, status: Int) -> RouteMetrics {
+        let key = RouteMetricsKey(method: method.rawValue, status: status)
+        let factory = metricsFactory
+        return routeMetrics.withLockedValue { table in
+            if let metrics = table[key] { return metrics }
+            let metrics = RouteMetrics(key, factory: factory)
+            table[key] = metrics
+            return metrics
+        }
+    }
+
+    fileprivate struct RouteMetricsKey: Hashable {
+        let method: String
+        let status: Int
+    }
+
+    struct RouteMetrics: Sendable {
+        let counter: Counter
+        let timer: Timer
+
+        fileprivate init(_ key: RouteMetricsKey, factory: any MetricsFactory) {
+            let dimensions = [
+                ("http.route", CachedGETResponder.route), ("http.request.method", key.method), ("http.response.status_code", String(key.status)),
+            ]
+            counter = Counter(label: "hb.requests", dimensions: dimensions, factory: factory)
+            timer = Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory)
+        }
+    }
+}
