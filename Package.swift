@@ -45,26 +45,19 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CMongoc", path: "Shared/CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
 
-        .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle, lockedValue], path: "Shared/Kafka", exclude: ["README.md"],
-                swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "Mongo", dependencies: ["CMongoc", logging, lockedValue, .product(name: "DequeModule", package: "swift-collections")], path: "Shared/Mongo", exclude: ["README.md"],
-                swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle, lockedValue], path: "Shared/Kafka", exclude: ["README.md"]),
+        .target(name: "Mongo", dependencies: ["CMongoc", logging, lockedValue, .product(name: "DequeModule", package: "swift-collections")], path: "Shared/Mongo", exclude: ["README.md"]),
         // The analysis core is numeric code that is 20–50× slower unoptimised; tests and the local stack train models with
         // it, so it is optimised in debug builds too.
-        .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"]), .swiftLanguageMode(.v6)]),
-        .target(name: "ReviewContracts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/ReviewContracts",
-                swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "ReviewContracts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/ReviewContracts"),
         // The one reader of settings from flags and the environment (no server parts, so the trainer can use it too).
-        .target(name: "Settings", dependencies: [argumentParser, lockedValue], path: "Shared/Settings",
-                swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "Settings", dependencies: [argumentParser, lockedValue], path: "Shared/Settings"),
         // The processor's analysis of a polled batch (no I/O): a library so the core benchmark links it, not the service.
-        .target(name: "StreamCore", dependencies: ["Kafka", "ReviewAnalysis", "ReviewContracts"], path: "Shared/StreamCore",
-                swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "ServiceSupport", dependencies: ["Settings", hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport",
-                swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "StreamCore", dependencies: ["Kafka", "ReviewAnalysis", "ReviewContracts"], path: "Shared/StreamCore"),
+        .target(name: "ServiceSupport", dependencies: ["Settings", hummingbird, argumentParser, logging, metrics, prometheus, serviceLifecycle], path: "Shared/ServiceSupport"),
         // The Kafka security options of the services that talk to Kafka; apart from ServiceSupport so the gateway does not link librdkafka.
-        .target(name: "KafkaOptions", dependencies: ["Kafka", "ServiceSupport", "Settings", argumentParser], path: "Shared/KafkaOptions",
-                swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "KafkaOptions", dependencies: ["Kafka", "ServiceSupport", "Settings", argumentParser], path: "Shared/KafkaOptions"),
 
         .executableTarget(
             name: "APIServer",
@@ -73,15 +66,13 @@ let package = Package(
                            .product(name: "Algorithms", package: "swift-algorithms"),
                            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                            .product(name: "Crypto", package: "swift-crypto")],
-            path: "Services/api-server",
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            path: "Services/api-server"
         ),
         .executableTarget(
             name: "StreamProcessor",
             dependencies: ["Kafka", "KafkaOptions", "Mongo", "ReviewAnalysis", "ReviewContracts", "ServiceSupport", "Settings", "StreamCore", hummingbird, argumentParser, logging, metrics, serviceLifecycle,
                            lockedValue],
-            path: "Services/stream-processor",
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            path: "Services/stream-processor"
         ),
         .executableTarget(
             name: "Gateway",
@@ -101,20 +92,20 @@ let package = Package(
                            .product(name: "CompressNIO", package: "compress-nio"),
                            .product(name: "NIOCore", package: "swift-nio")],
             path: "Services/trainer",
-            exclude: ["README.md"],
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            exclude: ["README.md"]
         ),
 
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaOptions"], path: "Tests/KafkaTests", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis", "ReviewContracts", "Mongo"], path: "Tests/TrainerTests", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaOptions"], path: "Tests/KafkaTests"),
+        .testTarget(name: "MongoTests", dependencies: ["Mongo"], path: "Tests/MongoTests"),
+        .testTarget(name: "ReviewContractsTests", dependencies: ["ReviewContracts"], path: "Tests/ReviewContractsTests"),
+        .testTarget(name: "ReviewAnalysisTests", dependencies: ["ReviewAnalysis"], path: "Tests/ReviewAnalysisTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "ReviewAnalysis", "ReviewContracts", "Mongo"], path: "Tests/TrainerTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kafka", "Mongo", "ReviewAnalysis", hummingbirdTesting, asyncHTTPClient,
-                                                       .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "StreamCore", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "Settings", logging], path: "Tests/ServiceSupportTests", swiftSettings: [.swiftLanguageMode(.v6)]),
+                                                       .product(name: "CompressNIO", package: "compress-nio")], path: "Tests/APIServerTests"),
+        .testTarget(name: "StreamProcessorTests", dependencies: ["StreamProcessor", "StreamCore", "Kafka", "Mongo", "ReviewAnalysis", "ReviewContracts"], path: "Tests/StreamProcessorTests"),
+        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "Settings", logging], path: "Tests/ServiceSupportTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "ReviewContracts", hummingbirdTesting, asyncHTTPClient], path: "Tests/GatewayTests"),
     ],
-    swiftLanguageModes: [.v5]
+    // Swift 6 language mode, complete concurrency checking, for every target.
+    swiftLanguageModes: [.v6]
 )

@@ -89,7 +89,7 @@ final class CachedGETResponder: Sendable {
             (counter, timer) = (answered, answerTime)
         }
         counter.increment()
-        timer.recordNanoseconds(Int64((ContinuousClock.now - start) / .nanoseconds(1)))
+        timer.record(duration: ContinuousClock.now - start)
         AccessLog.write(
             to: logger, method: .get, path: path, status: status, bytes: body.readableBytes, since: start,
             client: peer, upstream: nil, requestID: requestID

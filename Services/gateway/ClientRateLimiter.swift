@@ -4,6 +4,7 @@ import Foundation
 ///
 /// A client whose bucket has refilled completely has left no trace worth keeping, so such buckets are dropped every
 /// `sweepInterval`; if more than `maxClients` clients are active at once, the ones seen least recently go first.
+/// Unchecked Sendable: the buckets and the sweep time are behind `lock`.
 final class ClientRateLimiter: @unchecked Sendable {
     /// The outcome for one request.
     enum Decision: Equatable, Sendable {

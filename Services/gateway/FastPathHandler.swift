@@ -17,6 +17,7 @@ import ServiceSupport
 /// ``routedAtLeastEvery`` a request on the connection goes to Hummingbird (which answers it the same way), keeping
 /// its idle clock current. On graceful shutdown Hummingbird closes connections with no request in progress; the
 /// event that tells it so waits here until a proxied response has ended.
+/// Unchecked Sendable: a channel handler: its state is touched only on its channel's event loop.
 final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, UpstreamRelay, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -401,7 +402,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
             lastRoute = (request.head.method, request.status, route)
         }
         route.counter.increment()
-        route.timer.recordNanoseconds(Int64((ContinuousClock.now - request.start) / .nanoseconds(1)))
+        route.timer.record(duration: ContinuousClock.now - request.start)
         AccessLog.write(
             to: proxy.logger, method: request.method, path: request.path, status: request.status, bytes: request.bytes,
             since: request.start, client: peer, upstream: request.upstreamName, requestID: request.requestID, error: error

@@ -5,6 +5,7 @@ import Metrics
 ///
 /// The factory is passed in rather than taken from `MetricsSystem`, so tests can read the metrics from a registry of
 /// their own without bootstrapping the process-wide system.
+/// Unchecked Sendable: the per-label metric tables are read and filled under `lock`; the metrics themselves are thread-safe.
 final class GatewayMetrics: @unchecked Sendable {
     private let factory: any MetricsFactory
     private let rateLimited: Counter

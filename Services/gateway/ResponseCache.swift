@@ -13,6 +13,7 @@ import NIOHTTP1
 /// event stream, without `Cache-Control: no-store`/`private`/`no-cache` and without `Vary`. Past its `ttl` an entry
 /// is refreshed by the first request that finds it; until that answer arrives (at most `staleFor` more), others are
 /// still served the old one, so an expiry never sends a burst of identical requests upstream.
+/// Unchecked Sendable: the stored answers and refresh flags are behind `lock`; the settings are immutable.
 final class ResponseCache: @unchecked Sendable {
     struct Entry: Sendable {
         let status: HTTPResponse.Status

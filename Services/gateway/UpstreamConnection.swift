@@ -10,6 +10,7 @@ import NIOHTTP1
 /// sequence that reads on only as fast as the client takes it (``UpstreamResponse/Body/streaming(_:)``). The
 /// connection goes back to its pool as soon as the response's end has been read, while the client may still be
 /// receiving it.
+/// Unchecked Sendable: a channel handler: its state is touched only on its channel's event loop.
 final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
@@ -20,6 +21,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
     >.Source
 
     /// The exchange a request is waiting on; the request's task holds it to cancel.
+    /// Unchecked Sendable: made by the request's task before it is handed over, then touched only on the connection's event loop.
     final class Exchange: @unchecked Sendable {
         /// Set by the request's task before the exchange is handed to the event loop; resumed there exactly once.
         var continuation: UnsafeContinuation<UpstreamResponse, any Error>?

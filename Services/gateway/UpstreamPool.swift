@@ -6,6 +6,7 @@ import Logging
 /// An upstream leaves the pool after `failuresBeforeEjection` failed health checks in a row, or at once when a
 /// connection to it fails; one passing health check brings it back. All state sits behind one lock: every operation
 /// is a few comparisons over a handful of upstreams, far cheaper than an actor hop per request.
+/// Unchecked Sendable: the members' health and in-flight counts are behind `lock`.
 final class UpstreamPool: @unchecked Sendable {
     private struct Member {
         let upstream: Upstream

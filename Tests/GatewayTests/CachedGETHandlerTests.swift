@@ -104,6 +104,7 @@ struct CachedGETHandlerTests {
 }
 
 /// The last hit seen with the pipeline on and off.
+/// Unchecked Sendable: the replies are behind `lock`.
 private final class Answers: @unchecked Sendable {
     private let lock = NSLock()
     private var replies: [Bool: GatewayHarness.Reply] = [:]

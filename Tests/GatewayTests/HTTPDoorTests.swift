@@ -67,7 +67,7 @@ struct HTTPDoorTests {
             $0.maxStreams = 3
             $0.trustForwardedFor = true
         }) { gateway in
-            func open(_ client: String) async throws -> HTTPClientResponse {
+            @Sendable func open(_ client: String) async throws -> HTTPClientResponse {
                 var request = HTTPClientRequest(url: gateway.baseURL + "/api/v1/stream?events=30")
                 request.headers.add(name: "X-Forwarded-For", value: client)
                 return try await gateway.client.execute(request, timeout: .seconds(30))

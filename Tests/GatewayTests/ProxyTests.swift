@@ -221,6 +221,7 @@ struct ProxyTests {
         #expect(text == "200 slow")
     }
 
+    /// Unchecked Sendable: the task is behind `lock`.
     final class AnswerBox: @unchecked Sendable {
         private let lock = NSLock()
         private var task: Task<String, any Error>?
@@ -229,6 +230,7 @@ struct ProxyTests {
     }
 
     /// Hands the reading task out of the harness's sendable closure.
+    /// Unchecked Sendable: the task is behind `lock`.
     final class ReaderBox: @unchecked Sendable {
         private let lock = NSLock()
         private var task: Task<Int, any Error>?

@@ -8,6 +8,7 @@ import ServiceLifecycle
 /// and `/api/results/private` (its name and how often the path was asked; the second with `Cache-Control: no-store`), `/api/v1/stream`
 /// (`?events=` server-sent events, default ten, one every 100 ms), `POST /api/echo`, and a JSON 404 naming itself for anything else.
 /// It can be stopped and started again on the same port.
+/// Unchecked Sendable: every mutable field is behind `lock`.
 final class TestUpstream: @unchecked Sendable {
     let name: String
     private let lock = NSLock()
