@@ -128,8 +128,10 @@ def main():
     reviews = [everything[i % len(everything)] for i in range(args.reviews)]
     ours_model = os.path.join(work, "model.json")
     ref_model = os.path.join(work, "reference.joblib")
-    if not os.path.exists(ours_model):
-        subprocess.run([os.path.join(args.bin, "trainer"), "--data", args.data, "--model", "linear", "--json", "--out", ours_model],
+    trainer = os.path.join(args.bin, "trainer")
+    # A model older than the trainer binary may be another model type: it would measure the wrong core.
+    if not os.path.exists(ours_model) or os.path.getmtime(ours_model) < os.path.getmtime(trainer):
+        subprocess.run([trainer, "--data", args.data, "--model", "linear", "--json", "--out", ours_model],
                        check=True, stdout=subprocess.DEVNULL)
     if not os.path.exists(ref_model):
         train_reference(everything, ref_model)
