@@ -347,6 +347,12 @@ final class ReviewStreamService: Service, Sendable {
         consumerConfiguration.clientID = "stream-processor"
         consumerConfiguration.autoOffsetReset = .error
         consumerConfiguration.security = configuration.kafkaSecurity
+        // The rebalance timeout: how long the coordinator waits for every member to rejoin. librdkafka's 300 s default
+        // let one member that never rejoined (a join the local broker lost) hold the whole group for five minutes,
+        // both members alive and reading nothing. The loop polls at least every batch timeout; only a write held up
+        // longer than 45 s with a full batch in hand (a database outage) makes a member miss it, and it then leaves and
+        // rejoins, which exactly-once tolerates (offsets live with the results).
+        consumerConfiguration.additionalProperties["max.poll.interval.ms"] = "45000"
         let store = self.store, state = self.state, logger = self.logger, topic = configuration.reviewsTopic
         consumerConfiguration.rebalanceHandler = { event in
             switch event {
