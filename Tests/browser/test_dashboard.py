@@ -197,11 +197,15 @@ class DashboardTest:
         box.clear()
         box.send_keys(str(count))
         self.click("simulate-start")
-        progress = wait_for("the simulation to finish", lambda: self.driver.find_elements(By.ID, "simulate-progress") and self.js(
+        # The probe reports the panel's error line too, so a refused start fails with the server's reason.
+        progress = wait_for("the simulation to finish", lambda: self.js(
             """const p = document.getElementById('simulate-progress');
-               return {done: +p.dataset.done, total: +p.dataset.total, state: p.dataset.state,
-                       width: p.querySelector('.progress-bar').style.width}"""), self.timeout * 2,
-            accept=lambda p: bool(p) and p["state"] != "running")
+               const error = document.getElementById('simulate-error');
+               if (error) return {error: error.textContent};
+               return p && {done: +p.dataset.done, total: +p.dataset.total, state: p.dataset.state,
+                            width: p.querySelector('.progress-bar').style.width}"""), self.timeout * 2,
+            accept=lambda p: bool(p) and ("error" in p or p["state"] != "running"))
+        check("error" not in progress, f"the simulation did not start: {progress.get('error')!r}")
         check(progress["state"] == "finished" and progress["done"] == count and progress["total"] == count,
               f"simulation of {count} ended as {progress}")
         check(float(progress["width"].rstrip("%") or 0) == 100, f"the progress bar stopped at {progress['width']}")

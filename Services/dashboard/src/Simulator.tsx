@@ -1,4 +1,4 @@
-import { FormEvent, useCallback, useEffect, useState } from "react";
+import { FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiError } from "./api";
 import type { SimulationJob } from "./contract";
 
@@ -16,12 +16,17 @@ export function Simulator({ active }: { active: boolean }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [job, setJob] = useState<SimulationJob | null>(null);
   const running = job?.state === "running";
+  // Bumped by every start: a progress read sent before a start may answer after it (the read that opening the page
+  // sends races the first click), and its older "no job" must not replace the job the start returned.
+  const generation = useRef(0);
 
   const refresh = useCallback(async () => {
+    const sent = generation.current;
     try {
-      setJob((await api.simulation()) ?? null);
+      const latest = (await api.simulation()) ?? null;
+      if (sent === generation.current) setJob(latest);
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err));
+      if (sent === generation.current) setProblem(err instanceof Error ? err.message : String(err));
     }
   }, []);
 
@@ -40,6 +45,7 @@ export function Simulator({ active }: { active: boolean }) {
       return;
     }
     setProblem(null);
+    generation.current += 1;
     try {
       setJob(await api.simulate(n));
     } catch (err) {
