@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServiceSupport
 
 /// Writes one log line per request once its response has been sent: method, path, status, body bytes, time in ms,
 /// the upstream that answered and the request ID.
@@ -9,7 +10,11 @@ import Logging
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
-    let logger: Logger
+    let accessLog: AccessLog
+
+    init(logger: Logger) {
+        accessLog = AccessLog(logger: logger)
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -24,7 +29,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         }
         let status = Int(response.status.code)
         let original = response.body
-        let logger = self.logger
+        let accessLog = self.accessLog
         response.body = ResponseBody(contentLength: original.contentLength) { writer in
             let counter = ByteCounter()
             do {
@@ -32,9 +37,9 @@ struct AccessLogMiddleware: RouterMiddleware {
                     counter.add(buffer.readableBytes)
                     return buffer
                 })
-                Self.log(logger, request, context: context, status: status, bytes: counter.total, since: start, error: nil)
+                Self.log(accessLog, request, context: context, status: status, bytes: counter.total, since: start, error: nil)
             } catch {
-                Self.log(logger, request, context: context, status: status, bytes: counter.total, since: start, error: error)
+                Self.log(accessLog, request, context: context, status: status, bytes: counter.total, since: start, error: error)
                 throw error
             }
         }
@@ -42,25 +47,34 @@ struct AccessLogMiddleware: RouterMiddleware {
     }
 
     private func log(_ request: Request, context: Context, status: Int, bytes: Int, since start: ContinuousClock.Instant, error: (any Error)?) {
-        Self.log(logger, request, context: context, status: status, bytes: bytes, since: start, error: error)
+        Self.log(accessLog, request, context: context, status: status, bytes: bytes, since: start, error: error)
     }
 
     private static func log(
-        _ logger: Logger, _ request: Request, context: Context, status: Int, bytes: Int,
+        _ accessLog: AccessLog, _ request: Request, context: Context, status: Int, bytes: Int,
         since start: ContinuousClock.Instant, error: (any Error)?
     ) {
-        AccessLog.write(
-            to: logger, method: request.method, path: request.uri.path, status: status, bytes: bytes, since: start,
+        accessLog.write(
+            method: request.method, path: request.uri.path, status: status, bytes: bytes, since: start,
             client: context.peerAddress, upstream: context.trace.upstream, requestID: context.trace.requestID, error: error
         )
     }
 }
 
 /// The access log's line, written by the middleware for requests Hummingbird handles and by ``FastPathHandler`` for
-/// those it answers from the cache.
-enum AccessLog {
-    static func write(
-        to logger: Logger, method: HTTPRequest.Method, path: String, status: Int, bytes: Int, since start: ContinuousClock.Instant,
+/// those it answers from the cache or proxies itself. With the services' own log handler the line is built from the
+/// fields in key order, without a metadata dictionary; any other handler gets the same fields as metadata.
+struct AccessLog: Sendable {
+    let logger: Logger
+    private let structured: StructuredLogHandler?
+
+    init(logger: Logger) {
+        self.logger = logger
+        structured = logger.handler as? StructuredLogHandler
+    }
+
+    func write(
+        method: HTTPRequest.Method, path: String, status: Int, bytes: Int, since start: ContinuousClock.Instant,
         client: String?, upstream: String?, requestID: String?, error: (any Error)? = nil
     ) {
         // Only built when the line is written; plain conversions rather than interpolation, as this runs per request.
@@ -68,17 +82,24 @@ enum AccessLog {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let tenths = Int((milliseconds * 10).rounded())
-        var metadata: Logger.Metadata = [
-            "method": .string(method.rawValue),
-            "path": .string(path),
-            "status": .string(String(status)),
-            "bytes": .string(String(bytes)),
-            "ms": .string(String(tenths / 10) + "." + String(tenths % 10)),
-            "client": .string(client ?? "-"),
-        ]
-        if let upstream { metadata["upstream"] = .string(upstream) }
-        if let requestID { metadata["request_id"] = .string(requestID) }
-        if let error { metadata["error"] = "\(error)" }
-        logger.info("request", metadata: metadata)
+        // In key order, as logfmt lines list their fields.
+        var fields: [(key: String, value: String)] = []
+        fields.reserveCapacity(9)
+        fields.append(("bytes", String(bytes)))
+        fields.append(("client", client ?? "-"))
+        if let error { fields.append(("error", "\(error)")) }
+        fields.append(("method", method.rawValue))
+        fields.append(("ms", String(tenths / 10) + "." + String(tenths % 10)))
+        fields.append(("path", path))
+        if let requestID { fields.append(("request_id", requestID)) }
+        fields.append(("status", String(status)))
+        if let upstream { fields.append(("upstream", upstream)) }
+        if let structured {
+            structured.log(level: .info, message: "request", sortedFields: fields)
+        } else {
+            var metadata: Logger.Metadata = [:]
+            for (key, value) in fields { metadata[key] = .string(value) }
+            logger.info("request", metadata: metadata)
+        }
     }
 }

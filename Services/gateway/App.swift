@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import NIOCore
 import Hummingbird
 import Logging
 import ServiceSupport
@@ -76,6 +78,11 @@ struct GatewayCommand: AsyncParsableCommand {
         help: "Proxy ordinary /api/ requests before the router, in the connection's pipeline [env: PROXY_FAST_PATH, true/false]."
     )
     var proxyFastPath = EnvironmentDefault.bool("PROXY_FAST_PATH", true)
+    @Option(help: """
+        Event-loop threads serving connections (nginx's worker_processes); one costs the least CPU per request, more \
+        serve more at once on a machine with cores to spare [env: THREADS].
+        """)
+    var threads = EnvironmentDefault.int("THREADS", 1)
     @OptionGroup(title: "Connections")
     var connections: ConnectionLimitOptions
     @Option(help: "Query parameters that distinguish cached GETs, comma-separated; others are ignored by the cache [env: CACHE_QUERY_PARAMS].")
@@ -84,13 +91,27 @@ struct GatewayCommand: AsyncParsableCommand {
     var log: LogOptions
 
     /// The entry point: request handlers run on NIO's event loops (``EventLoopConcurrency``).
+    /// The options are read before the event loops start, as their number is one of them.
     static func main() async {
+        var command: GatewayCommand
+        do {
+            guard let parsed = try parseAsRoot() as? GatewayCommand else { exit(withError: nil) }
+            command = parsed
+        } catch {
+            exit(withError: error)
+        }
+        NIOSingletons.groupLoopCountSuggestion = command.threads
         EventLoopConcurrency.install()
-        await main(nil)
+        do {
+            try await command.run()
+        } catch {
+            exit(withError: error)
+        }
     }
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1–256") }
         guard metricsPort == 0 || ((1...65535).contains(metricsPort) && metricsPort != port) else {
             throw ValidationError("--metrics-port must be 0 or 1–65535 and not --port")
         }

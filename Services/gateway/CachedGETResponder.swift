@@ -26,6 +26,7 @@ final class CachedGETResponder: Sendable {
     let trustForwardedFor: Bool
     let metrics: GatewayMetrics
     let logger: Logger
+    private let accessLog: AccessLog
     let serverName: String
     private let answered: Counter
     private let answerTime: Timer
@@ -41,6 +42,7 @@ final class CachedGETResponder: Sendable {
         self.trustForwardedFor = trustForwardedFor
         self.metrics = metrics
         self.logger = logger
+        accessLog = AccessLog(logger: logger)
         self.serverName = serverName
         func dimensions(_ status: Int) -> [(String, String)] {
             [("http.route", Self.route), ("http.request.method", "GET"), ("http.response.status_code", String(status))]
@@ -90,8 +92,8 @@ final class CachedGETResponder: Sendable {
         }
         counter.increment()
         timer.record(duration: ContinuousClock.now - start)
-        AccessLog.write(
-            to: logger, method: .get, path: path, status: status, bytes: body.readableBytes, since: start,
+        accessLog.write(
+            method: .get, path: path, status: status, bytes: body.readableBytes, since: start,
             client: peer, upstream: nil, requestID: requestID
         )
         return (head, body)

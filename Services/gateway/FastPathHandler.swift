@@ -403,8 +403,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
         }
         route.counter.increment()
         route.timer.record(duration: ContinuousClock.now - request.start)
-        AccessLog.write(
-            to: proxy.logger, method: request.method, path: request.path, status: request.status, bytes: request.bytes,
+        proxy.accessLog.write(
+            method: request.method, path: request.path, status: request.status, bytes: request.bytes,
             since: request.start, client: peer, upstream: request.upstreamName, requestID: request.requestID, error: error
         )
     }

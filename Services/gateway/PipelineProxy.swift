@@ -30,6 +30,7 @@ final class PipelineProxy: Sendable {
     let limiter: ClientRateLimiter?
     let metrics: GatewayMetrics
     let logger: Logger
+    let accessLog: AccessLog
     let serverName: String
     let upstreamTimeout: TimeAmount
     let maxBodyBytes: Int
@@ -48,6 +49,7 @@ final class PipelineProxy: Sendable {
         self.limiter = limiter
         self.metrics = metrics
         self.logger = logger
+        accessLog = AccessLog(logger: logger)
         self.serverName = serverName
         self.upstreamTimeout = TimeAmount(upstreamTimeout)
         self.maxBodyBytes = maxBodyBytes
@@ -76,9 +78,26 @@ final class PipelineProxy: Sendable {
                 length = declared
             }
         }
-        if path.utf8.contains(0) || path.contains("%00") { return false }
+        if Self.holdsNUL(path) { return false }
         if head.method == .GET, let cache, cache.key(method: .get, path: String(path), uri: head.uri) != nil { return false }
         return true
+    }
+
+    /// Whether a path holds a NUL, as it is or percent-encoded (`%00`); one pass over its bytes, without Foundation.
+    static func holdsNUL(_ path: Substring) -> Bool {
+        var matched = 0  // of "%0"
+        for byte in path.utf8 {
+            if byte == 0 { return true }
+            if byte == UInt8(ascii: "%") {
+                matched = 1
+            } else if byte == UInt8(ascii: "0"), matched > 0 {
+                if matched == 2 { return true }
+                matched = 2
+            } else {
+                matched = 0
+            }
+        }
+        return false
     }
 
     /// Whether `name` is `lowercased` in any case, without allocating.
@@ -114,12 +133,15 @@ final class PipelineProxy: Sendable {
     }
 
     /// Names a `Connection` header lists (hop-by-hop too), beyond `keep-alive`/`close`; rarely any.
-    private static func connectionOptions(_ headers: HTTPHeaders) -> [String] {
+    /// The usual values (`keep-alive`, `close`) are told apart without Foundation: every upstream answer has one.
+    static func connectionOptions(_ headers: HTTPHeaders) -> [String] {
         var options: [String] = []
         for (name, value) in headers where equals(name, "connection") {
-            for option in value.split(separator: ",") {
-                let option = option.trimmingCharacters(in: .whitespaces).lowercased()
-                if option != "keep-alive", option != "close", !option.isEmpty { options.append(option) }
+            if equals(value, "keep-alive") || equals(value, "close") { continue }
+            for option in value.utf8.split(separator: UInt8(ascii: ",")) {
+                let trimmed = option.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+                let lowered = String(decoding: trimmed.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+                if lowered != "keep-alive", lowered != "close", !lowered.isEmpty { options.append(lowered) }
             }
         }
         return options

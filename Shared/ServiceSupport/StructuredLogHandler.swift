@@ -42,19 +42,43 @@ public struct StructuredLogHandler: LogHandler {
         output.write(text, immediately: level >= .warning)
     }
 
+    /// A record whose fields the caller gives as plain strings, already sorted by key: the same line as
+    /// ``log(level:message:metadata:source:file:function:line:)`` with those fields, without building a
+    /// `Logger.Metadata` dictionary and sorting it (the gateway's access log, a line per request). Handler metadata
+    /// and the JSON format take the general path.
+    public func log(level: Logger.Level, message: String, sortedFields fields: [(key: String, value: String)]) {
+        guard level >= logLevel else { return }
+        guard format == .logfmt, metadata.isEmpty else {
+            var dictionary: Logger.Metadata = [:]
+            for (key, value) in fields { dictionary[key] = .string(value) }
+            return log(level: level, message: "\(message)", metadata: dictionary, source: "", file: #fileID, function: #function, line: #line)
+        }
+        var line = ""
+        line.reserveCapacity(128 + fields.count * 24)
+        Self.appendLogfmtHead(to: &line, time: LogTimestamp.now(), level: level, label: label, message: message)
+        for (key, value) in fields {
+            line += " "; line += key; line += "="; line += Self.quoted(value)
+        }
+        output.write(line, immediately: level >= .warning)
+    }
+
     /// One logfmt line: time, level, logger and message, then the fields sorted by key. Built in one string, as the
     /// gateway writes one for every request.
     static func logfmt(time: String, level: Logger.Level, label: String, message: String, fields: Logger.Metadata) -> String {
         var line = ""
         line.reserveCapacity(128 + fields.count * 32)
-        line += "time="; line += time
-        line += " level="; line += level.rawValue
-        line += " logger="; line += quoted(label)
-        line += " msg="; line += quoted(message)
+        appendLogfmtHead(to: &line, time: time, level: level, label: label, message: message)
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
             line += " "; line += key; line += "="; line += quoted(value.description)
         }
         return line
+    }
+
+    private static func appendLogfmtHead(to line: inout String, time: String, level: Logger.Level, label: String, message: String) {
+        line += "time="; line += time
+        line += " level="; line += level.rawValue
+        line += " logger="; line += quoted(label)
+        line += " msg="; line += quoted(message)
     }
 
     /// logfmt quotes values containing spaces, quotes, `=` or newlines.

@@ -25,3 +25,19 @@ struct RequestIDsTests {
         #expect(RequestIDs.hex(.max, digits: 16) == "ffffffffffffffff")
     }
 }
+
+@Suite("pipeline proxy headers")
+struct PipelineProxyHeaderTests {
+    @Test func connectionOptionsListTheExtraNamesLowercased() {
+        #expect(PipelineProxy.connectionOptions(["Connection": "keep-alive"]).isEmpty)
+        #expect(PipelineProxy.connectionOptions(["connection": "Close"]).isEmpty)
+        #expect(PipelineProxy.connectionOptions(["Connection": "Keep-Alive, X-Secret ,\tclose,, Y-Other"]) == ["x-secret", "y-other"])
+        #expect(PipelineProxy.connectionOptions(["Connection": "x-one", "CONNECTION": "X-Two"]) == ["x-one", "x-two"])
+        #expect(PipelineProxy.connectionOptions(["Keep-Alive": "timeout=5"]).isEmpty)
+    }
+
+    @Test func pathsWithANULAreFound() {
+        for path in ["/api/a%00b", "/api/%%00", "/api/%0%00", "/api/a\u{0}b", "%00"] { #expect(PipelineProxy.holdsNUL(path[...]), "\(path)") }
+        for path in ["/api/a%0b", "/api/%20%30", "/api/0%0", "/api/%0a0", "/api/plain", ""] { #expect(!PipelineProxy.holdsNUL(path[...]), "\(path)") }
+    }
+}

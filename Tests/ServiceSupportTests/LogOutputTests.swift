@@ -157,4 +157,27 @@ struct LogOutputTests {
             }
         }
     }
+
+    @Test func sortedFieldsGiveTheLineTheMetadataWould() {
+        let fields: [(key: String, value: String)] = [
+            ("bytes", "4700"), ("client", "127.0.0.1"), ("error", "read: \"x\" = y"), ("method", "GET"), ("ms", "0.4"), ("path", "/api/v1/x y"),
+        ]
+        let metadata = Logger.Metadata(uniqueKeysWithValues: fields.map { ($0.key, Logger.MetadataValue.string($0.value)) })
+        for format in [LogFormat.logfmt, .json] {
+            let pipe = Pipe()
+            let output = LogOutput(fileDescriptor: pipe.write, flushInterval: .seconds(60))
+            let handler = StructuredLogHandler(label: "gateway", format: format, level: .info, output: output)
+            handler.log(level: .info, message: "request", sortedFields: fields)
+            handler.log(level: .info, message: "request", metadata: metadata, source: "", file: "", function: "", line: 0)
+            handler.log(level: .debug, message: "below the level", sortedFields: fields)
+            output.flush()
+            // The time differs between the two lines (milliseconds); everything after it must not.
+            let lines = pipe.drain().split(separator: "\n").map { line in
+                format == .logfmt ? String(line.drop { $0 != " " }) : String(line.replacing(/"time":"[^"]*"/, with: ""))
+            }
+            #expect(lines.count == 2, "\(format): \(lines)")
+            #expect(lines.first == lines.last, "\(format)")
+            #expect(lines.first?.contains("ms") == true)
+        }
+    }
 }
