@@ -108,6 +108,21 @@ public final class LogOutput: @unchecked Sendable {
         }
     }
 
+    /// Adds one line that `build` appends to the waiting bytes in place (a newline is appended): no string is made
+    /// for it. `build` runs with the output's lock held, so it must only append.
+    public func writeLine(immediately: Bool = false, _ build: (inout [UInt8]) -> Void) {
+        condition.lock()
+        defer { condition.unlock() }
+        let wasEmpty = pending.isEmpty
+        build(&pending)
+        pending.append(UInt8(ascii: "\n"))
+        if immediately || pending.count >= maxPending {
+            writePending()
+        } else if wasEmpty {
+            condition.signal()
+        }
+    }
+
     /// Writes everything waiting.
     public func flush() {
         condition.lock()

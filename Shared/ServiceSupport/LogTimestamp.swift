@@ -3,11 +3,31 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Log-line timestamps, `yyyy-MM-ddTHH:mm:ss.SSS` in UTC: what `Date.formatted(.iso8601…)` wrote, built from
 /// `clock_gettime` and `gmtime_r` instead (Foundation's format style was a tenth of the gateway's CPU time per
 /// request, which logs every request).
 enum LogTimestamp {
+    /// The last second formatted, `yyyy-MM-ddTHH:mm:ss.` as bytes: a line per request mostly falls in the same second.
+    private static let lastSecond = Mutex<(seconds: Int, prefix: [UInt8])>((-1, []))
+
+    /// Appends the current time to a line being built (the same 23 characters as ``now()``).
+    static func append(to line: inout [UInt8]) {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        let seconds = Int(spec.tv_sec)
+        let prefix = lastSecond.withLock { last in
+            if last.seconds != seconds { last = (seconds, Array(format(seconds: seconds, milliseconds: 0).utf8.prefix(20))) }
+            return last.prefix
+        }
+        line.append(contentsOf: prefix)
+        let milliseconds = Int(spec.tv_nsec / 1_000_000)
+        line.append(UInt8(48 + milliseconds / 100))
+        line.append(UInt8(48 + milliseconds / 10 % 10))
+        line.append(UInt8(48 + milliseconds % 10))
+    }
+
     static func now() -> String {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)

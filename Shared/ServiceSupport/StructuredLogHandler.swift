@@ -43,9 +43,9 @@ public struct StructuredLogHandler: LogHandler {
     }
 
     /// A record whose fields the caller gives as plain strings, already sorted by key: the same line as
-    /// ``log(level:message:metadata:source:file:function:line:)`` with those fields, without building a
-    /// `Logger.Metadata` dictionary and sorting it (the gateway's access log, a line per request). Handler metadata
-    /// and the JSON format take the general path.
+    /// ``log(level:message:metadata:source:file:function:line:)`` with those fields, built byte by byte straight into
+    /// the output's buffer, without a `Logger.Metadata` dictionary, sorting or intermediate strings (the gateway's
+    /// access log, a line per request). Handler metadata and the JSON format take the general path.
     public func log(level: Logger.Level, message: String, sortedFields fields: [(key: String, value: String)]) {
         guard level >= logLevel else { return }
         guard format == .logfmt, metadata.isEmpty else {
@@ -53,13 +53,46 @@ public struct StructuredLogHandler: LogHandler {
             for (key, value) in fields { dictionary[key] = .string(value) }
             return log(level: level, message: "\(message)", metadata: dictionary, source: "", file: #fileID, function: #function, line: #line)
         }
-        var line = ""
-        line.reserveCapacity(128 + fields.count * 24)
-        Self.appendLogfmtHead(to: &line, time: LogTimestamp.now(), level: level, label: label, message: message)
-        for (key, value) in fields {
-            line += " "; line += key; line += "="; line += Self.quoted(value)
+        let label = self.label
+        output.writeLine(immediately: level >= .warning) { line in
+            Self.append("time=", to: &line)
+            LogTimestamp.append(to: &line)
+            Self.append(" level=", to: &line)
+            line.append(contentsOf: level.rawValue.utf8)
+            Self.append(" logger=", to: &line)
+            Self.appendQuoted(label, to: &line)
+            Self.append(" msg=", to: &line)
+            Self.appendQuoted(message, to: &line)
+            for (key, value) in fields {
+                line.append(0x20)
+                line.append(contentsOf: key.utf8)
+                line.append(0x3D)
+                Self.appendQuoted(value, to: &line)
+            }
         }
-        output.write(line, immediately: level >= .warning)
+    }
+
+    private static func append(_ text: StaticString, to line: inout [UInt8]) {
+        line.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// ``quoted(_:)``, appended as bytes.
+    static func appendQuoted(_ value: String, to line: inout [UInt8]) {
+        guard needsQuotes(value) else { return line.append(contentsOf: value.utf8) }
+        line.append(0x22)
+        for byte in value.utf8 {
+            switch byte {
+            case 0x5C: line.append(0x5C); line.append(0x5C)
+            case 0x22: line.append(0x5C); line.append(0x22)
+            case 0x0A: line.append(0x5C); line.append(0x6E)
+            default: line.append(byte)
+            }
+        }
+        line.append(0x22)
+    }
+
+    private static func needsQuotes(_ value: String) -> Bool {
+        value.isEmpty || value.utf8.contains(where: { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D || $0 == 0x0A })
     }
 
     /// One logfmt line: time, level, logger and message, then the fields sorted by key. Built in one string, as the
@@ -67,23 +100,19 @@ public struct StructuredLogHandler: LogHandler {
     static func logfmt(time: String, level: Logger.Level, label: String, message: String, fields: Logger.Metadata) -> String {
         var line = ""
         line.reserveCapacity(128 + fields.count * 32)
-        appendLogfmtHead(to: &line, time: time, level: level, label: label, message: message)
+        line += "time="; line += time
+        line += " level="; line += level.rawValue
+        line += " logger="; line += quoted(label)
+        line += " msg="; line += quoted(message)
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
             line += " "; line += key; line += "="; line += quoted(value.description)
         }
         return line
     }
 
-    private static func appendLogfmtHead(to line: inout String, time: String, level: Logger.Level, label: String, message: String) {
-        line += "time="; line += time
-        line += " level="; line += level.rawValue
-        line += " logger="; line += quoted(label)
-        line += " msg="; line += quoted(message)
-    }
-
     /// logfmt quotes values containing spaces, quotes, `=` or newlines.
     static func quoted(_ value: String) -> String {
-        guard value.isEmpty || value.utf8.contains(where: { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D || $0 == 0x0A }) else { return value }
+        guard needsQuotes(value) else { return value }
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")

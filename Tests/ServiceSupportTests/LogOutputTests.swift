@@ -160,7 +160,7 @@ struct LogOutputTests {
 
     @Test func sortedFieldsGiveTheLineTheMetadataWould() {
         let fields: [(key: String, value: String)] = [
-            ("bytes", "4700"), ("client", "127.0.0.1"), ("error", "read: \"x\" = y"), ("method", "GET"), ("ms", "0.4"), ("path", "/api/v1/x y"),
+            ("bytes", "4700"), ("client", "127.0.0.1"), ("error", "read: \"x\" = y\\z\nnext"), ("method", "GET"), ("ms", "0.4"), ("path", "/api/v1/x y"),
         ]
         let metadata = Logger.Metadata(uniqueKeysWithValues: fields.map { ($0.key, Logger.MetadataValue.string($0.value)) })
         for format in [LogFormat.logfmt, .json] {
@@ -178,6 +178,14 @@ struct LogOutputTests {
             #expect(lines.count == 2, "\(format): \(lines)")
             #expect(lines.first == lines.last, "\(format)")
             #expect(lines.first?.contains("ms") == true)
+        }
+    }
+
+    @Test func quotedBytesAreTheQuotedString() {
+        for value in ["", "plain", "a b", "say \"hi\"", "k=v", "two\nlines", "back\\slash", "back\\slash and space", "naïve café ☕"] {
+            var bytes: [UInt8] = []
+            StructuredLogHandler.appendQuoted(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == StructuredLogHandler.quoted(value))
         }
     }
 }

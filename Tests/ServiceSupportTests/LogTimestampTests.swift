@@ -23,4 +23,15 @@ struct LogTimestampTests {
         #expect(now.count == 23)
         #expect(before.prefix(16) <= now.prefix(16) && now.prefix(16) <= after.prefix(16))
     }
+
+    @Test func appendedTimeIsTheCurrentTime() {
+        for _ in 0..<3 {
+            var line: [UInt8] = Array("time=".utf8)
+            let before = LogTimestamp.now()
+            LogTimestamp.append(to: &line)
+            let after = LogTimestamp.now()
+            let text = String(decoding: line.dropFirst(5), as: UTF8.self)
+            #expect(text.count == 23 && before <= text && text <= after, "\(before) \(text) \(after)")
+        }
+    }
 }
