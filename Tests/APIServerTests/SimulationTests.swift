@@ -71,6 +71,8 @@ struct SimulationTests {
             #expect(response.status == .accepted)
             #expect(json(response)["state"] as? String == "running")
             #expect(json(response)["requestedBy"] as? String == "root")
+            // The dashboard's contract (`SimulationJob` in contract.ts) reads the job's id as `_id`, as stored.
+            #expect((json(response)["_id"] as? String)?.isEmpty == false)
             let second = try await client.postJSON("/api/v1/simulate", #"{"count": 5}"#, headers: bearer(token))
             #expect(second.status == .conflict)
             #expect(json(second)["error"] as? String == "simulation_running")

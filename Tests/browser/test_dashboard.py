@@ -192,6 +192,31 @@ class DashboardTest:
         print(f"  profile page recommends {len(picks)} products ({', '.join(picks)})")
 
     def simulate(self, count: int) -> None:
+        # The job a run before this one left (a reused database), which the panel may still show from the page's
+        # first visit: it must end on the new one.
+        previous = self.driver.execute_async_script("""const done = arguments[arguments.length - 1];
+            fetch('/api/v1/simulate', {headers: {Accept: 'application/json'}})
+              .then(r => r.status === 200 ? r.json() : null).then(job => done(job && job._id), () => done(null));""")
+        # The progress read the page sends on opening is held back until just after the start has answered, as a slow
+        # server can do: the job the start returned must stay on screen (a late answer, "no job yet" or an earlier
+        # job, once replaced it; the panel vanished with nothing left to poll: the CI failure of 2026-12-05). It is
+        # let go 200 ms after the start's answer, before the panel's first poll (500 ms).
+        self.js("""const original = window.fetch;
+                   let held = false, openGate = null;
+                   const gate = new Promise(resolve => { openGate = resolve; setTimeout(resolve, 10000); });
+                   window.fetch = async (input, init) => {
+                     const method = (init && init.method) || 'GET';
+                     const simulation = String(input).endsWith('/api/v1/simulate');
+                     if (simulation && method === 'GET' && !held) {
+                       held = true;
+                       const response = await original(input, init);
+                       await gate;
+                       return response;
+                     }
+                     const response = await original(input, init);
+                     if (simulation && method === 'POST') setTimeout(openGate, 200);
+                     return response;
+                   };""")
         self.show_page("manage")
         box = self.by_id("simulate-count")
         box.clear()
@@ -202,16 +227,17 @@ class DashboardTest:
             """const p = document.getElementById('simulate-progress');
                const error = document.getElementById('simulate-error');
                if (error) return {error: error.textContent};
-               return p && {done: +p.dataset.done, total: +p.dataset.total, state: p.dataset.state,
+               return p && {id: p.dataset.jobId, done: +p.dataset.done, total: +p.dataset.total, state: p.dataset.state,
                             width: p.querySelector('.progress-bar').style.width}"""), self.timeout * 2,
-            accept=lambda p: bool(p) and ("error" in p or p["state"] != "running"))
+            accept=lambda p: bool(p) and ("error" in p or (p["id"] != previous and p["state"] != "running")))
         check("error" not in progress, f"the simulation did not start: {progress.get('error')!r}")
         check(progress["state"] == "finished" and progress["done"] == count and progress["total"] == count,
               f"simulation of {count} ended as {progress}")
         check(float(progress["width"].rstrip("%") or 0) == 100, f"the progress bar stopped at {progress['width']}")
         failed = self.by_id("simulate-failed").text
         check(failed == "0", f"{failed} simulated reviews failed")
-        print(f"  server-side simulation: {progress['done']} of {count} published, progress bar at {progress['width']}")
+        print(f"  server-side simulation: {progress['done']} of {count} published, progress bar at {progress['width']}"
+              f" (job {progress['id']}; the newest before it: {previous})")
 
     # -- the checks ----------------------------------------------------------------------------------------------
 

@@ -73,7 +73,7 @@ export function Simulator({ active }: { active: boolean }) {
       </form>
       {problem && <p id="simulate-error" data-testid="simulate-error" className="error" role="alert">{problem}</p>}
       {job && (
-        <div className="simulation" id="simulate-progress" data-testid="simulate-progress"
+        <div className="simulation" id="simulate-progress" data-testid="simulate-progress" data-job-id={job._id}
              data-done={done} data-total={job.count} data-finished={job.state !== "running"} data-state={job.state}>
           <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={job.count}
                aria-valuenow={done} aria-label="Reviews published">

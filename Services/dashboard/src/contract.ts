@@ -107,9 +107,9 @@ export interface OwnReviews {
   skip: number;
 }
 
-/** A server-side simulation (`POST`/`GET /api/v1/simulate`, admins only). */
+/** A server-side simulation (`POST`/`GET /api/v1/simulate`, admins only), as stored: its id is `_id`. */
 export interface SimulationJob {
-  id: string;
+  _id: string;
   requestedBy: string;
   count: number;
   published: number;
