@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import NIOCore
 import Hummingbird
 import Logging

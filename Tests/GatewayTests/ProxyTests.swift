@@ -182,7 +182,7 @@ struct ProxyTests {
     @Test("graceful shutdown ends proxied event streams instead of waiting for them")
     func shutdownEndsEventStreams() async throws {
         let streamer = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-        let reader = ReaderBox()
+        let reader = TaskBox<Int>()
         try await GatewayHarness.run { gateway in
             reader.set(Task {
                 // Ten seconds of events: it ends sooner only if the gateway ends it.
@@ -203,7 +203,7 @@ struct ProxyTests {
     @Test("graceful shutdown lets a request proxied in the pipeline finish its answer")
     func shutdownWaitsForAPipelineRequest() async throws {
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-        let answer = AnswerBox()
+        let answer = TaskBox<String>()
         try await GatewayHarness.run { gateway in
             answer.set(Task {
                 let response = try await client.execute(HTTPClientRequest(url: gateway.baseURL + "/api/slow?ms=700"), timeout: .seconds(30))
@@ -221,21 +221,13 @@ struct ProxyTests {
         #expect(text == "200 slow")
     }
 
+    /// Hands a task started inside the harness's sendable closure out of it, to be awaited after the harness ends.
     /// Unchecked Sendable: the task is behind `lock`.
-    final class AnswerBox: @unchecked Sendable {
+    final class TaskBox<Value: Sendable>: @unchecked Sendable {
         private let lock = NSLock()
-        private var task: Task<String, any Error>?
-        func set(_ task: Task<String, any Error>) { lock.withLock { self.task = task } }
-        func value() async throws -> String { try await lock.withLock { task }!.value }
-    }
-
-    /// Hands the reading task out of the harness's sendable closure.
-    /// Unchecked Sendable: the task is behind `lock`.
-    final class ReaderBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var task: Task<Int, any Error>?
-        func set(_ task: Task<Int, any Error>) { lock.withLock { self.task = task } }
-        func value() async throws -> Int { try await lock.withLock { task }!.value }
+        private var task: Task<Value, any Error>?
+        func set(_ task: Task<Value, any Error>) { lock.withLock { self.task = task } }
+        func value() async throws -> Value { try await lock.withLock { task }!.value }
     }
 
     @Test("/metrics counts upstream answers by upstream and status")
