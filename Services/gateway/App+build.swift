@@ -45,7 +45,7 @@ func buildApplication(
     let serverName = "gateway"
     var cache: ResponseCache?
     if configuration.cacheTTL > .zero, !configuration.cachePaths.isEmpty {
-        var makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> HTTPResponseHead)?
+        var makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> ByteBuffer)?
         if configuration.cacheFastPath {
             makeHitHead = { status, headers in CachedGETResponder.hitHead(status: status, headers: headers, serverName: serverName) }
         }
@@ -85,7 +85,10 @@ func buildApplication(
     }
     var app = Application(
         router: router,
-        server: GuardedHTTP1Channel.server(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)), additionalChannelHandlers: fastPath),
+        server: GuardedHTTP1Channel.server(
+            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
+            codec: responder != nil || proxy != nil ? FastPathHandler.codec : GuardedHTTP1Channel.nioCodec, additionalChannelHandlers: fastPath
+        ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         logger: logger
     )

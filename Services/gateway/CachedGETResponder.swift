@@ -15,8 +15,9 @@ import ServiceSupport
 /// `Date`, `Server` and the security headers, an access-log line, the route's request counter and latency histogram
 /// (the same series Hummingbird's `MetricsMiddleware` records for `/api/**`), and the cache-hit counter.
 ///
-/// The head's fixed part is built once per stored entry (``hitHead(status:headers:serverName:)``), and each hit only
-/// adds its request ID, `Age` and `Date`; the stored body is written without a copy.
+/// The head's fixed part is encoded once per stored entry (``hitHead(status:headers:serverName:)``), and each hit only
+/// copies those bytes and adds its request ID, `Age` and `Date`; ``ResponseEncoder`` writes the head as it is and the
+/// stored body without a copy.
 final class CachedGETResponder: Sendable {
     /// The route the proxy is registered under, as Hummingbird's metrics name it.
     static let route = "/api/**"
@@ -53,22 +54,20 @@ final class CachedGETResponder: Sendable {
         limitedTime = Timer(label: "http.server.request.duration", dimensions: dimensions(429), preferredDisplayUnit: .seconds, factory: metricsFactory)
     }
 
-    /// The whole answer to `request` (head, then body), or nil to hand the request on. Only HTTP/1.1 requests that
-    /// keep the connection alive are answered here: closing a connection, and HTTP/1.0's keep-alive header, stay with
-    /// ``HTTPConnectionGuard`` behind the codec.
-    ///
-    /// The head goes through NIO's response encoder like any other (the encoder pairs each response head with the
-    /// request it answers, and a response written past it would leave that request's entry behind for good).
-    func respond(to request: HTTPRequestHead, peer: String?) -> (head: HTTPResponseHead, body: ByteBuffer)? {
+    /// The whole answer to `request` (its head encoded, then the body), or nil to hand the request on. Only HTTP/1.1
+    /// requests that keep the connection alive are answered here: closing a connection, and HTTP/1.0's keep-alive
+    /// header, stay with ``HTTPConnectionGuard`` behind the codec.
+    func respond(to request: HTTPRequestHead, peer: String?) -> (head: ByteBuffer, body: ByteBuffer)? {
         let start = ContinuousClock.now
         guard request.method == .GET, request.version == .http1_1, request.isKeepAlive else { return nil }
         let target = request.uri
-        let path = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
+        let path = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(target[..<$0]) } ?? target
         guard let key = cache.key(method: .get, path: path, uri: target), let entry = cache.servable(key, now: start),
-              var head = entry.hitHead
+              let fixed = entry.hitHead
         else { return nil }
 
         let requestID = ProxyHeaders.requestID(from: request.headers)
+        var head: ByteBuffer
         let body: ByteBuffer
         let status: Int
         let counter: Counter
@@ -78,15 +77,24 @@ final class CachedGETResponder: Sendable {
                ProxyHeaders.clientAddress(peer: peer, headers: request.headers, trustForwardedFor: trustForwardedFor) ?? "unknown"
            ) {
             metrics.recordRateLimited()
-            (head, body) = Self.errorAnswer(RateLimitMiddleware.error(retryAfter: retryAfter), requestID: requestID, serverName: serverName, retryAfter: retryAfter)
+            let answer = Self.errorAnswer(RateLimitMiddleware.error(retryAfter: retryAfter), requestID: requestID, serverName: serverName, retryAfter: retryAfter)
+            head = ByteBufferAllocator().buffer(capacity: 512)
+            ResponseEncoder.encode(answer.head, into: &head)
+            body = answer.body
             status = 429
             (counter, timer) = (limited, limitedTime)
         } else {
             metrics.recordCache("hit")
             body = entry.body
-            head.headers.add(name: "X-Request-ID", value: requestID)
-            head.headers.add(name: "Age", value: String(Int((start - entry.stored) / .seconds(1))))
-            head.headers.add(name: "Date", value: HTTPDate.now())
+            head = ByteBufferAllocator().buffer(capacity: fixed.readableBytes + 128)
+            head.writeImmutableBuffer(fixed)
+            head.writeStaticString("X-Request-ID: ")
+            head.writeString(requestID)
+            head.writeStaticString("\r\nAge: ")
+            head.writeString(String(Int((start - entry.stored) / .seconds(1))))
+            head.writeStaticString("\r\nDate: ")
+            head.writeString(HTTPDate.now())
+            head.writeStaticString("\r\n\r\n")
             status = entry.status.code
             (counter, timer) = (answered, answerTime)
         }
@@ -99,16 +107,22 @@ final class CachedGETResponder: Sendable {
         return (head, body)
     }
 
-    /// The part of a hit's head that is the same for every hit on one stored answer: the status, the stored headers,
-    /// `X-Cache: HIT`, `Server` and the security headers. What changes per hit (`X-Request-ID`, `Age`, `Date`) is
-    /// left out, and stored copies of those are dropped.
-    static func hitHead(status: HTTPResponse.Status, headers: HTTPFields, serverName: String) -> HTTPResponseHead {
+    /// The part of a hit's head that is the same for every hit on one stored answer, encoded: the status line, the
+    /// stored headers, `X-Cache: HIT`, `Server` and the security headers, each line ending in CRLF. What changes per
+    /// hit (`X-Request-ID`, `Age`, `Date`) is left out, and stored copies of those are dropped.
+    static func hitHead(status: HTTPResponse.Status, headers: HTTPFields, serverName: String) -> ByteBuffer {
         var fields = headers
         for name in [ProxyHeaders.requestIDHeader, .age, .date] { fields[name] = nil }
         fields[ResponseCache.statusHeader] = "HIT"
         fields[.server] = serverName
         SecurityHeadersMiddleware<GatewayRequestContext>.harden(&fields)
-        return head(status: status, fields: fields)
+        var head = head(status: status, fields: fields)
+        // Framed as the encoder would (a stored answer always has its Content-Length).
+        _ = ResponseEncoder.frame(&head, hasBody: head.status.mayHaveResponseBody)
+        var buffer = ByteBufferAllocator().buffer(capacity: 1024)
+        ResponseEncoder.encodeStatusLine(head, into: &buffer)
+        ResponseEncoder.encodeLines(head.headers, into: &buffer)
+        return buffer
     }
 
     /// A JSON error answer, as the router's ``APIError`` response with the security headers.

@@ -27,6 +27,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
     private let responder: CachedGETResponder?
     private let proxy: PipelineProxy?
     private let routedAtLeastEvery: TimeAmount
+    /// The connection's response encoder: told of every request head, and writes cache hits' prebuilt heads.
+    private let encoder: ResponseEncoder
     private var context: ChannelHandlerContext?
     /// Requests handed on whose response has not ended.
     private var handedOn = 0
@@ -49,10 +51,11 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
     private var lastRoute: (method: HTTPMethod, status: Int, metrics: PipelineProxy.RouteMetrics)?
     private var lastUpstream: (name: String, status: HTTPResponseStatus, counter: Counter)?
 
-    init(responder: CachedGETResponder?, proxy: PipelineProxy?, routedAtLeastEvery: TimeAmount) {
+    init(responder: CachedGETResponder?, proxy: PipelineProxy?, routedAtLeastEvery: TimeAmount, encoder: ResponseEncoder) {
         self.responder = responder
         self.proxy = proxy
         self.routedAtLeastEvery = routedAtLeastEvery
+        self.encoder = encoder
     }
 
     /// One request proxied in the pipeline.
@@ -104,6 +107,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        if case .head(let request) = part { encoder.requestArrived(request.method) }
         if let proxied, proxied.phase != .reading {
             queued.append(part)
             return
@@ -118,7 +122,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
             if handedOn == 0, !quiescing, NIODeadline.now() - lastHandedOn < routedAtLeastEvery {
                 if let responder, let answer = responder.respond(to: request, peer: peer) {
                     discarding = true
-                    write(answer, context: context)
+                    encoder.writeAnswer(head: answer.head, body: answer.body)
+                    needsFlush = true
                     return false
                 }
                 if let proxy, begin(request, proxy: proxy, context: context) { return false }
@@ -214,7 +219,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
     /// Takes the request if the pipeline proxies it (answering a rate-limited one at once).
     private func begin(_ request: HTTPRequestHead, proxy: PipelineProxy, context: ChannelHandlerContext) -> Bool {
         let uri = request.uri
-        let path = uri.firstIndex(of: "?").map { uri[..<$0] } ?? uri[...]
+        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri[...]
         guard proxy.accepts(request, path: path) else { return false }
         let start = ContinuousClock.now
         let requestID = ProxyHeaders.requestID(from: request.headers)
@@ -438,8 +443,17 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
 }
 
 extension FastPathHandler {
+    /// The HTTP/1 byte codec of a server with a fast path (``GuardedHTTP1Channel/Codec``): a ``ResponseEncoder`` and
+    /// NIO's request decoder, unpaired (the ``FastPathHandler`` that ``Placement`` puts behind the decoder tells the
+    /// encoder each request's method).
+    static let codec: GuardedHTTP1Channel.Codec = { pipeline, limits in
+        try pipeline.addHandler(ResponseEncoder())
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
+    }
+
     /// What the server adds behind its HTTP-types codec (the only place Hummingbird lets a server add handlers): on
-    /// being added it puts a ``FastPathHandler`` right behind the HTTP/1 request decoder, then only passes parts on.
+    /// being added it puts a ``FastPathHandler`` right behind the HTTP/1 request decoder of ``FastPathHandler/codec``,
+    /// then only passes parts on.
     final class Placement: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = NIOAny
         private let responder: CachedGETResponder?
@@ -454,9 +468,12 @@ extension FastPathHandler {
 
         func handlerAdded(context: ChannelHandlerContext) {
             let pipeline = context.pipeline.syncOperations
-            guard let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) else { return }
+            // Without the gateway's codec (the encoder a fast path needs) everything goes on to Hummingbird.
+            guard let encoder = try? pipeline.handler(type: ResponseEncoder.self),
+                  let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            else { return }
             try? pipeline.addHandler(
-                FastPathHandler(responder: responder, proxy: proxy, routedAtLeastEvery: routedAtLeastEvery), position: .after(decoder)
+                FastPathHandler(responder: responder, proxy: proxy, routedAtLeastEvery: routedAtLeastEvery, encoder: encoder), position: .after(decoder)
             )
         }
     }

@@ -20,9 +20,10 @@ final class ResponseCache: @unchecked Sendable {
         let headers: HTTPFields
         let body: ByteBuffer
         let stored: ContinuousClock.Instant
-        /// The headers every pipeline hit on this answer shares, in NIO's form (``CachedGETResponder/hitHead(status:headers:serverName:)``),
-        /// built once when the answer is stored; nil when no pipeline fast path is configured.
-        let hitHead: HTTPResponseHead?
+        /// The status line and header lines every pipeline hit on this answer shares, encoded
+        /// (``CachedGETResponder/hitHead(status:headers:serverName:)``) once when the answer is stored; nil when no
+        /// pipeline fast path is configured.
+        let hitHead: ByteBuffer?
     }
 
     enum Lookup {
@@ -43,7 +44,7 @@ final class ResponseCache: @unchecked Sendable {
     let maxEntryBytes: Int
     let maxEntries: Int
     /// Builds ``Entry/hitHead`` for each stored answer.
-    let makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> HTTPResponseHead)?
+    let makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> ByteBuffer)?
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
     /// Keys a request is refreshing right now.
@@ -51,7 +52,7 @@ final class ResponseCache: @unchecked Sendable {
 
     init(ttl: Duration, pathPrefixes: [String], queryParameters: Set<String> = ["limit"], staleFor: Duration = .seconds(2),
          maxEntryBytes: Int = 1 << 20, maxEntries: Int = 256,
-         makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> HTTPResponseHead)? = nil) {
+         makeHitHead: (@Sendable (HTTPResponse.Status, HTTPFields) -> ByteBuffer)? = nil) {
         self.makeHitHead = makeHitHead
         self.ttl = ttl
         self.staleFor = staleFor
@@ -65,7 +66,8 @@ final class ResponseCache: @unchecked Sendable {
     /// in a fixed order, so `?limit=10&x=1`, `?x=2&limit=10` and `?limit=10` share one entry and one upstream request.
     func key(method: HTTPRequest.Method, path: String, uri: String) -> String? {
         guard method == .get, pathPrefixes.contains(where: { path.hasPrefix($0) }) else { return nil }
-        guard let query = uri.firstIndex(of: "?").map({ uri[uri.index(after: $0)...] }), !query.isEmpty else { return path }
+        guard let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")), case let query = uri[uri.utf8.index(after: mark)...], !query.isEmpty
+        else { return path }
         let kept = query.split(separator: "&").filter { pair in
             queryParameters.contains(String(pair.prefix { $0 != "=" }))
         }.sorted()

@@ -1,0 +1,153 @@
+import NIOCore
+import NIOHTTP1
+
+/// The gateway's HTTP/1 response encoder, in place of NIO's `HTTPResponseEncoder` on every client connection
+/// (``FastPathHandler/Placement`` swaps it in). It frames and encodes response parts as NIO's does — the same bytes,
+/// pinned by a test against NIO's encoder — and it can also send an answer whose head is already bytes
+/// (``writeAnswer(head:body:)``): a cache hit's head is encoded once per stored answer, not once per hit.
+///
+/// Answers to `HEAD` and `CONNECT` carry no body. NIO's encoder learns each request's method from its paired request
+/// decoder; here ``FastPathHandler``, right behind an unpaired decoder, reports every request head
+/// (``requestArrived(_:)``). Each final response head, prebuilt or not, takes the oldest method reported, so a
+/// prebuilt answer leaves nothing behind (a head written below NIO's encoder left its request's entry there for good).
+/// Unchecked Sendable: a channel handler: its state is touched only on its channel's event loop.
+final class ResponseEncoder: ChannelOutboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = IOData
+
+    /// The methods of requests whose final response head has not been written yet, oldest first.
+    private var methods = CircularBuffer<HTTPMethod>(initialCapacity: 4)
+    private var chunked = false
+    private var suppressBody = false
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Requests whose final response head has not been written yet.
+    var awaitingAnswer: Int { methods.count }
+
+    /// A request head came in: its response will be framed for its method.
+    func requestArrived(_ method: HTTPMethod) {
+        methods.append(method)
+    }
+
+    /// A whole answer to a `GET`: `head` is the status line and header lines with the blank line that ends them,
+    /// `body` exactly the `Content-Length` the head states. Both are written as they are (the body without a copy).
+    func writeAnswer(head: ByteBuffer, body: ByteBuffer) {
+        guard let context else { return }
+        _ = methods.popFirst()
+        suppressBody = false
+        chunked = false
+        context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
+        if body.readableBytes > 0 { context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil) }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(var head):
+            let code = head.status.code
+            var connect = false
+            // A 1xx other than 101 is followed by the final head, which answers the same request.
+            if !((100..<200).contains(code) && code != 101), let method = methods.popFirst() {
+                suppressBody = method == .HEAD || method == .CONNECT
+                connect = method == .CONNECT
+            }
+            let framedChunked = Self.frame(&head, hasBody: !connect && head.status.mayHaveResponseBody)
+            chunked = suppressBody ? false : framedChunked
+            var buffer = context.channel.allocator.buffer(capacity: 256)
+            Self.encode(head, into: &buffer)
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+        case .body(let chunk):
+            if suppressBody {
+                promise?.fail(ResponseEncoderError.bodyNotAllowed)
+            } else if chunked, chunk.readableBytes > 0 {
+                var size = context.channel.allocator.buffer(capacity: 16)
+                size.writeString(String(chunk.readableBytes, radix: 16))
+                size.writeStaticString("\r\n")
+                context.write(wrapOutboundOut(.byteBuffer(size)), promise: nil)
+                context.write(wrapOutboundOut(chunk), promise: nil)
+                size.moveReaderIndex(forwardBy: size.readableBytes - 2)
+                context.write(wrapOutboundOut(.byteBuffer(size)), promise: promise)
+            } else {
+                context.write(wrapOutboundOut(chunk), promise: promise)
+            }
+        case .end(let trailers):
+            suppressBody = false
+            if chunked {
+                var buffer = context.channel.allocator.buffer(capacity: trailers == nil ? 5 : 256)
+                buffer.writeStaticString("0\r\n")
+                if let trailers { Self.encode(trailers, into: &buffer) } else { buffer.writeStaticString("\r\n") }
+                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+            } else if let promise {
+                // Nothing to write, but the promise must complete in order with the writes before it.
+                context.write(wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
+            }
+        }
+    }
+
+    /// Sets the head's framing headers as NIO's encoder does (`Content-Length` wins; otherwise HTTP/1.1 bodies are
+    /// chunked; a head that may have no body loses both) and returns whether the body is chunked.
+    static func frame(_ head: inout HTTPResponseHead, hasBody: Bool) -> Bool {
+        guard hasBody else {
+            head.headers.remove(name: "content-length")
+            head.headers.remove(name: "transfer-encoding")
+            return false
+        }
+        if head.headers.contains(name: "content-length") {
+            head.headers.remove(name: "transfer-encoding")
+            return false
+        }
+        guard head.version.major == 1, head.version.minor >= 1 else { return false }
+        head.headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+        return true
+    }
+
+    /// The status line, the header lines and the blank line that ends them.
+    static func encode(_ head: HTTPResponseHead, into buffer: inout ByteBuffer) {
+        encodeStatusLine(head, into: &buffer)
+        encode(head.headers, into: &buffer)
+    }
+
+    static func encodeStatusLine(_ head: HTTPResponseHead, into buffer: inout ByteBuffer) {
+        if head.version == .http1_1 {
+            buffer.writeStaticString("HTTP/1.1 ")
+        } else {
+            buffer.writeStaticString("HTTP/")
+            buffer.writeString(String(head.version.major))
+            buffer.writeStaticString(".")
+            buffer.writeString(String(head.version.minor))
+            buffer.writeStaticString(" ")
+        }
+        buffer.writeString(String(head.status.code))
+        buffer.writeStaticString(" ")
+        buffer.writeString(head.status.reasonPhrase)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Header lines, then the blank line.
+    static func encode(_ headers: HTTPHeaders, into buffer: inout ByteBuffer) {
+        encodeLines(headers, into: &buffer)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Header lines only.
+    static func encodeLines(_ headers: HTTPHeaders, into buffer: inout ByteBuffer) {
+        for (name, value) in headers {
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+    }
+}
+
+enum ResponseEncoderError: Error {
+    /// A body part written for an answer to `HEAD` or `CONNECT`, which carries none.
+    case bodyNotAllowed
+}
