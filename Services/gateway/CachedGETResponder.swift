@@ -57,7 +57,7 @@ final class CachedGETResponder: Sendable {
     /// The whole answer to `request` (its head encoded, then the body), or nil to hand the request on. Only HTTP/1.1
     /// requests that keep the connection alive are answered here: closing a connection, and HTTP/1.0's keep-alive
     /// header, stay with ``HTTPConnectionGuard`` behind the codec.
-    func respond(to request: HTTPRequestHead, peer: String?) -> (head: ByteBuffer, body: ByteBuffer)? {
+    func respond(to request: HTTPRequestHead, peer: String?) -> (head: ByteBuffer, status: HTTPResponseStatus, body: ByteBuffer)? {
         let start = ContinuousClock.now
         guard request.method == .GET, request.version == .http1_1, request.isKeepAlive else { return nil }
         let target = request.uri
@@ -69,7 +69,7 @@ final class CachedGETResponder: Sendable {
         let requestID = ProxyHeaders.requestID(from: request.headers)
         var head: ByteBuffer
         let body: ByteBuffer
-        let status: Int
+        let status: HTTPResponseStatus
         let counter: Counter
         let timer: Timer
         if let limiter,
@@ -81,7 +81,7 @@ final class CachedGETResponder: Sendable {
             head = ByteBufferAllocator().buffer(capacity: 512)
             ResponseEncoder.encode(answer.head, into: &head)
             body = answer.body
-            status = 429
+            status = .tooManyRequests
             (counter, timer) = (limited, limitedTime)
         } else {
             metrics.recordCache("hit")
@@ -95,16 +95,16 @@ final class CachedGETResponder: Sendable {
             head.writeStaticString("\r\nDate: ")
             head.writeString(HTTPDate.now())
             head.writeStaticString("\r\n\r\n")
-            status = entry.status.code
+            status = HTTPResponseStatus(statusCode: entry.status.code)
             (counter, timer) = (answered, answerTime)
         }
         counter.increment()
         timer.record(duration: ContinuousClock.now - start)
         accessLog.write(
-            method: .get, path: path, status: status, bytes: body.readableBytes, since: start,
+            method: .get, path: path, status: Int(status.code), bytes: body.readableBytes, since: start,
             client: peer, upstream: nil, requestID: requestID
         )
-        return (head, body)
+        return (head, status, body)
     }
 
     /// The part of a hit's head that is the same for every hit on one stored answer, encoded: the status line, the
@@ -120,7 +120,7 @@ final class CachedGETResponder: Sendable {
         // Framed as the encoder would (a stored answer always has its Content-Length).
         _ = ResponseEncoder.frame(&head, hasBody: head.status.mayHaveResponseBody)
         var buffer = ByteBufferAllocator().buffer(capacity: 1024)
-        ResponseEncoder.encodeStatusLine(head, into: &buffer)
+        ResponseEncoder.encodeStatusLine(status: head.status, into: &buffer)
         ResponseEncoder.encodeLines(head.headers, into: &buffer)
         return buffer
     }

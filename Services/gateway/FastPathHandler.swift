@@ -122,7 +122,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
             if handedOn == 0, !quiescing, NIODeadline.now() - lastHandedOn < routedAtLeastEvery {
                 if let responder, let answer = responder.respond(to: request, peer: peer) {
                     discarding = true
-                    encoder.writeAnswer(head: answer.head, body: answer.body)
+                    encoder.writeAnswer(head: answer.head, status: answer.status, body: answer.body)
                     needsFlush = true
                     return false
                 }
@@ -269,7 +269,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
             return
         }
         request.fresh = true
-        proxy.connections.connect(upstream, on: context.eventLoop).whenComplete { [self] result in
+        // Completed on this handler's event loop (the hop costs nothing when it already is).
+        proxy.connections.connect(upstream, on: context.eventLoop).hop(to: context.eventLoop).assumeIsolated().whenComplete { [self] result in
             switch result {
             case .success(let connection):
                 guard proxied === request else { return connection.close() }
@@ -308,7 +309,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler, Upst
             counter.increment()
             lastUpstream = (upstream.name, head.status, counter)
         }
-        context.write(wrapOutboundOut(.head(proxy.clientHead(head, requestID: request.requestID))), promise: nil)
+        let answer = PipelineProxy.clientHead(head, requestID: request.requestID, serverName: proxy.serverName)
+        encoder.writeHead(answer.head, status: head.status, chunked: answer.chunked)
         return context.channel.isWritable
     }
 

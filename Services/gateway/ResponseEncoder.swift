@@ -37,27 +37,40 @@ final class ResponseEncoder: ChannelOutboundHandler, RemovableChannelHandler, @u
         methods.append(method)
     }
 
-    /// A whole answer to a `GET`: `head` is the status line and header lines with the blank line that ends them,
-    /// `body` exactly the `Content-Length` the head states. Both are written as they are (the body without a copy).
-    func writeAnswer(head: ByteBuffer, body: ByteBuffer) {
+    /// A response head already encoded (the status line, the header lines and the blank line that ends them), its
+    /// framing headers set as ``frame(_:hasBody:)`` would: `chunked` says whether the body parts that follow it are
+    /// sent chunked. It answers the oldest request as a head written as parts does.
+    func writeHead(_ head: ByteBuffer, status: HTTPResponseStatus, chunked: Bool) {
         guard let context else { return }
-        _ = methods.popFirst()
-        suppressBody = false
-        chunked = false
+        takeRequest(answeredWith: status)
+        self.chunked = suppressBody ? false : chunked
         context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
-        if body.readableBytes > 0 { context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil) }
+    }
+
+    /// A whole answer to a `GET`, prebuilt: `head` as for ``writeHead(_:status:chunked:)`` with a `Content-Length`,
+    /// `body` exactly that many bytes (written without a copy). Nothing more is written for it.
+    func writeAnswer(head: ByteBuffer, status: HTTPResponseStatus, body: ByteBuffer) {
+        guard let context else { return }
+        writeHead(head, status: status, chunked: false)
+        if body.readableBytes > 0, !suppressBody { context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil) }
+        suppressBody = false
+    }
+
+    /// A final response head answers the oldest request still waiting (a 1xx other than 101 is followed by the final
+    /// head, which answers the same request); answers to `HEAD` and `CONNECT` get no body. Returns whether the request
+    /// was a `CONNECT`.
+    @discardableResult
+    private func takeRequest(answeredWith status: HTTPResponseStatus) -> Bool {
+        let code = status.code
+        guard !((100..<200).contains(code) && code != 101), let method = methods.popFirst() else { return false }
+        suppressBody = method == .HEAD || method == .CONNECT
+        return method == .CONNECT
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(var head):
-            let code = head.status.code
-            var connect = false
-            // A 1xx other than 101 is followed by the final head, which answers the same request.
-            if !((100..<200).contains(code) && code != 101), let method = methods.popFirst() {
-                suppressBody = method == .HEAD || method == .CONNECT
-                connect = method == .CONNECT
-            }
+            let connect = takeRequest(answeredWith: head.status)
             let framedChunked = Self.frame(&head, hasBody: !connect && head.status.mayHaveResponseBody)
             chunked = suppressBody ? false : framedChunked
             var buffer = context.channel.allocator.buffer(capacity: 256)
@@ -110,23 +123,31 @@ final class ResponseEncoder: ChannelOutboundHandler, RemovableChannelHandler, @u
 
     /// The status line, the header lines and the blank line that ends them.
     static func encode(_ head: HTTPResponseHead, into buffer: inout ByteBuffer) {
-        encodeStatusLine(head, into: &buffer)
+        encodeStatusLine(version: head.version, status: head.status, into: &buffer)
         encode(head.headers, into: &buffer)
     }
 
-    static func encodeStatusLine(_ head: HTTPResponseHead, into buffer: inout ByteBuffer) {
-        if head.version == .http1_1 {
+    static func encodeStatusLine(version: HTTPVersion = .http1_1, status: HTTPResponseStatus, into buffer: inout ByteBuffer) {
+        if version == .http1_1 {
             buffer.writeStaticString("HTTP/1.1 ")
         } else {
             buffer.writeStaticString("HTTP/")
-            buffer.writeString(String(head.version.major))
+            buffer.writeString(String(version.major))
             buffer.writeStaticString(".")
-            buffer.writeString(String(head.version.minor))
+            buffer.writeString(String(version.minor))
             buffer.writeStaticString(" ")
         }
-        buffer.writeString(String(head.status.code))
+        buffer.writeString(String(status.code))
         buffer.writeStaticString(" ")
-        buffer.writeString(head.status.reasonPhrase)
+        buffer.writeString(status.reasonPhrase)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// One header line.
+    static func encodeLine(_ name: String, _ value: String, into buffer: inout ByteBuffer) {
+        buffer.writeString(name)
+        buffer.writeStaticString(": ")
+        buffer.writeString(value)
         buffer.writeStaticString("\r\n")
     }
 
@@ -138,12 +159,7 @@ final class ResponseEncoder: ChannelOutboundHandler, RemovableChannelHandler, @u
 
     /// Header lines only.
     static func encodeLines(_ headers: HTTPHeaders, into buffer: inout ByteBuffer) {
-        for (name, value) in headers {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
-        }
+        for (name, value) in headers { encodeLine(name, value, into: &buffer) }
     }
 }
 

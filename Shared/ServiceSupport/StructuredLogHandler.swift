@@ -22,11 +22,9 @@ public struct StructuredLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-        source: String, file: String, function: String, line: UInt
-    ) {
-        var fields = explicit ?? [:]
+    public func log(event: LogEvent) {
+        let level = event.level, message = event.message
+        var fields = event.metadata ?? [:]
         if !self.metadata.isEmpty { fields = self.metadata.merging(fields) { _, new in new } }
         let time = LogTimestamp.now()
         let text: String
@@ -43,7 +41,7 @@ public struct StructuredLogHandler: LogHandler {
     }
 
     /// A record whose fields the caller gives as plain strings, already sorted by key: the same line as
-    /// ``log(level:message:metadata:source:file:function:line:)`` with those fields, built byte by byte straight into
+    /// ``log(event:)`` with those fields, built byte by byte straight into
     /// the output's buffer, without a `Logger.Metadata` dictionary, sorting or intermediate strings (the gateway's
     /// access log, a line per request). Handler metadata and the JSON format take the general path.
     public func log(level: Logger.Level, message: String, sortedFields fields: [(key: String, value: String)]) {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Metrics
 import NIOCore
@@ -105,7 +106,9 @@ struct ResponseEncoderTests {
         let channel = EmbeddedChannel(handler: encoder)
         for method in [HTTPMethod.GET, .GET, .HEAD] { encoder.requestArrived(method) }
         for _ in 0..<2 {
-            encoder.writeAnswer(head: ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n"), body: ByteBuffer(string: "hi"))
+            encoder.writeAnswer(
+                head: ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n"), status: .ok, body: ByteBuffer(string: "hi")
+            )
         }
         #expect(encoder.awaitingAnswer == 1)
         Self.writeAll([Self.head(.ok), .end(nil)], to: channel)
@@ -158,5 +161,31 @@ struct ResponseEncoderTests {
         #expect(after.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ntransfer-encoding: chunked\r\n\r\nHTTP/1.1 200 OK\r\n"))
         #expect(encoder.awaitingAnswer == 0)
         _ = try channel.finish()
+    }
+
+    /// A proxied answer's head, encoded straight from the upstream's: hop-by-hop and replaced headers dropped, the
+    /// gateway's added, and framed as NIO's encoder frames (the body of a 204 loses its length; no length: chunked).
+    @Test func aProxiedHeadIsEncodedAndFramedAsTheEncoderWould() throws {
+        let security = "Content-Security-Policy: \(SecurityHeadersMiddleware<GatewayRequestContext>.contentSecurityPolicy)\r\n"
+            + "X-Content-Type-Options: nosniff\r\nReferrer-Policy: same-origin\r\nX-Frame-Options: DENY\r\n"
+        func encoded(_ status: HTTPResponseStatus, _ headers: [(String, String)]) -> (text: String, chunked: Bool) {
+            let answer = PipelineProxy.clientHead(HTTPResponseHead(version: .http1_1, status: status, headers: HTTPHeaders(headers)), requestID: "r-1", serverName: "gw")
+            let text = String(buffer: answer.head)
+            let date = text.firstRange(of: "Date: ").map { String(text[$0.upperBound...].prefix(29)) } ?? "?"
+            return (text.replacingOccurrences(of: date, with: "<date>"), answer.chunked)
+        }
+        let added = "X-Request-ID: r-1\r\nServer: gw\r\nDate: <date>\r\n" + security
+        let withLength = encoded(.created, [
+            ("Content-Type", "application/json"), ("Content-Length", "2"), ("Connection", "keep-alive, X-Secret"), ("X-Secret", "s"),
+            ("Server", "api-server"), ("Date", "Thu, 01 Jan 1970 00:00:00 GMT"), ("X-Request-ID", "other"), ("Location", "/x"),
+        ])
+        #expect(withLength.text == "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 2\r\nLocation: /x\r\n" + added + "\r\n")
+        #expect(!withLength.chunked)
+        let streamed = encoded(.ok, [("Content-Type", "text/plain"), ("Transfer-Encoding", "chunked")])
+        #expect(streamed.text == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + added + "transfer-encoding: chunked\r\n\r\n")
+        #expect(streamed.chunked)
+        let empty = encoded(.noContent, [("Content-Length", "0"), ("X-Kept", "1")])
+        #expect(empty.text == "HTTP/1.1 204 No Content\r\nX-Kept: 1\r\n" + added + "\r\n")
+        #expect(!empty.chunked)
     }
 }

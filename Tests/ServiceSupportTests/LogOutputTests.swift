@@ -168,7 +168,7 @@ struct LogOutputTests {
             let output = LogOutput(fileDescriptor: pipe.write, flushInterval: .seconds(60))
             let handler = StructuredLogHandler(label: "gateway", format: format, level: .info, output: output)
             handler.log(level: .info, message: "request", sortedFields: fields)
-            handler.log(level: .info, message: "request", metadata: metadata, source: "", file: "", function: "", line: 0)
+            handler.log(event: LogEvent(level: .info, message: "request", metadata: metadata, source: "", file: "", function: "", line: 0))
             handler.log(level: .debug, message: "below the level", sortedFields: fields)
             output.flush()
             // The time differs between the two lines (milliseconds); everything after it must not.
