@@ -11,9 +11,14 @@ import Foundation
 ///
 /// A service that logs every request (the gateway's access log) made one `write` system call per line, a cost paid
 /// on the request's thread. Lines are collected here instead and written together by a background thread at most
-/// `flushInterval` after the first of them (what nginx's `access_log … buffer= flush=` does), or at once when
+/// `flushInterval` after the first of them (what nginx's `access_log … buffer= flush=` does), or as soon as
 /// `maxPending` bytes are waiting. Warnings and worse are written at once, after whatever waits before them, so the
 /// lines keep their order and a failure is on disk before anything else happens.
+///
+/// A thread that adds a line holds the output's lock only to append it: the writer takes the waiting bytes by
+/// swapping buffers and writes them with the lock released. (When it wrote with the lock held, a writer preempted on
+/// a busy machine stalled every request thread that logged meanwhile.) Only when the writer falls behind by
+/// `8 × maxPending` bytes does the thread adding a line write them itself.
 ///
 /// A rotating file (``init(rotating:flushInterval:maxPending:)``) is what a service started by the local scripts logs
 /// to: the gateway writes a line per request, tens of megabytes a minute under a benchmark, and nothing else on the
@@ -21,7 +26,8 @@ import Foundation
 /// to `<path>.<keep>`, the oldest is deleted) and a new file is opened; the descriptors in ``Rotation/redirect``
 /// (standard output and error, for a service) are pointed at the new file each time, so what libraries and the
 /// runtime print lands next to the log lines.
-/// Unchecked Sendable: the pending bytes, the file descriptor and its size are behind `condition`.
+/// Unchecked Sendable: the pending bytes are behind `condition`; the bytes being written, the file descriptor and its
+/// size behind `writing`, which is taken before `condition` whenever both are held.
 public final class LogOutput: @unchecked Sendable {
     /// Standard error, where every service logs; what waits there at a normal exit is written by an `atexit` handler.
     public static let standardError: LogOutput = {
@@ -63,6 +69,10 @@ public final class LogOutput: @unchecked Sendable {
     private var fileBytes = 0
     private let condition = NSCondition()
     private var pending: [UInt8] = []
+    /// Serialises writes (and rotation): a batch is taken from `pending` and written under it, so batches keep their order.
+    private let writing = NSLock()
+    /// The batch being written, swapped with `pending` under both locks.
+    private var batch: [UInt8] = []
 
     public init(fileDescriptor: Int32, flushInterval: Duration = .milliseconds(100), maxPending: Int = 64 * 1024) {
         self.fileDescriptor = fileDescriptor
@@ -88,6 +98,7 @@ public final class LogOutput: @unchecked Sendable {
 
     private func start() {
         pending.reserveCapacity(maxPending + 1024)
+        batch.reserveCapacity(maxPending + 1024)
         // The thread holds the output for the rest of the process: services make one.
         let thread = Thread { self.flushLoop() }
         thread.name = "log-output"
@@ -96,38 +107,30 @@ public final class LogOutput: @unchecked Sendable {
 
     /// Adds one line (a newline is appended); `immediately` writes it, and everything before it, before returning.
     public func write(_ line: String, immediately: Bool = false) {
-        condition.lock()
-        defer { condition.unlock() }
-        let wasEmpty = pending.isEmpty
-        pending.append(contentsOf: line.utf8)
-        pending.append(UInt8(ascii: "\n"))
-        if immediately || pending.count >= maxPending {
-            writePending()
-        } else if wasEmpty {
-            condition.signal()
-        }
+        writeLine(immediately: immediately) { $0.append(contentsOf: line.utf8) }
     }
 
     /// Adds one line that `build` appends to the waiting bytes in place (a newline is appended): no string is made
     /// for it. `build` runs with the output's lock held, so it must only append.
     public func writeLine(immediately: Bool = false, _ build: (inout [UInt8]) -> Void) {
         condition.lock()
-        defer { condition.unlock() }
         let wasEmpty = pending.isEmpty
         build(&pending)
         pending.append(UInt8(ascii: "\n"))
-        if immediately || pending.count >= maxPending {
-            writePending()
-        } else if wasEmpty {
-            condition.signal()
-        }
+        let waiting = pending.count
+        if !immediately, waiting < 8 * maxPending, wasEmpty || waiting >= maxPending { condition.signal() }
+        condition.unlock()
+        if immediately || waiting >= 8 * maxPending { flush() }
     }
 
     /// Writes everything waiting.
     public func flush() {
+        writing.lock()
+        defer { writing.unlock() }
         condition.lock()
-        defer { condition.unlock() }
-        writePending()
+        swap(&pending, &batch)
+        condition.unlock()
+        writeBatch()
     }
 
     /// Lines waiting to be written, in bytes.
@@ -137,23 +140,24 @@ public final class LogOutput: @unchecked Sendable {
         return pending.count
     }
 
+    /// Waits for a first line, lets more gather for up to `flushInterval` (less once `maxPending` bytes wait), writes.
     private func flushLoop() {
-        let microseconds = UInt32(clamping: flushInterval.components.seconds * 1_000_000 + flushInterval.components.attoseconds / 1_000_000_000_000)
+        condition.lock()
         while true {
-            condition.lock()
             while pending.isEmpty { condition.wait() }
+            let deadline = Date(timeIntervalSinceNow: Double(flushInterval.components.seconds) + Double(flushInterval.components.attoseconds) / 1e18)
+            while pending.count < maxPending, condition.wait(until: deadline) {}
             condition.unlock()
-            // Let more lines gather before writing.
-            usleep(microseconds)
             flush()
+            condition.lock()
         }
     }
 
-    /// Called with the lock held.
-    private func writePending() {
-        guard !pending.isEmpty else { return }
+    /// Called with `writing` held: writes `batch` and empties it.
+    private func writeBatch() {
+        guard !batch.isEmpty else { return }
         let fileDescriptor = self.fileDescriptor
-        let written = pending.withUnsafeBytes { bytes in
+        let written = batch.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = systemWrite(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -167,14 +171,14 @@ public final class LogOutput: @unchecked Sendable {
             }
             return offset
         }
-        pending.removeAll(keepingCapacity: true)
+        batch.removeAll(keepingCapacity: true)
         if let rotation {
             fileBytes += written
             if fileBytes >= rotation.maxBytes { rotate(rotation) }
         }
     }
 
-    /// Called with the lock held: moves the files up by one and opens a new one. If the new file cannot be opened,
+    /// Called with `writing` held: moves the files up by one and opens a new one. If the new file cannot be opened,
     /// the output stays on the current one (which then goes on growing) rather than losing lines.
     private func rotate(_ rotation: Rotation) {
         let path = rotation.path

@@ -56,14 +56,45 @@ struct LogOutputTests {
         #expect(pipe.drain() == "request\nupstream down\n")
     }
 
-    @Test func aFullBufferIsWrittenWithoutWaiting() {
+    /// A full buffer wakes the writer at once (the flush interval here is a minute); past eight times that, the thread
+    /// adding a line writes them itself.
+    @Test func aFullBufferIsWrittenWithoutWaitingForTheInterval() async throws {
         let pipe = Pipe()
         let output = LogOutput(fileDescriptor: pipe.write, flushInterval: .seconds(60), maxPending: 100)
         let line = String(repeating: "x", count: 60)
         output.write(line)
-        #expect(pipe.drain() == "")
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(pipe.drain() == "", "less than maxPending waits for the interval")
         output.write(line)
-        #expect(pipe.drain() == line + "\n" + line + "\n")
+        let deadline = ContinuousClock.now + .seconds(5)
+        var seen = ""
+        while seen.count < 122, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            seen += pipe.drain()
+        }
+        #expect(seen == line + "\n" + line + "\n")
+    }
+
+    @Test func linesKeepTheirOrderUnderManyWritingThreads() async throws {
+        let path = try Self.temporaryDirectory().appendingPathComponent("order.log").path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        let output = LogOutput(fileDescriptor: descriptor, flushInterval: .milliseconds(5), maxPending: 512)
+        await withTaskGroup(of: Void.self) { group in
+            for thread in 0..<8 {
+                group.addTask {
+                    for index in 0..<2_000 { output.write("t\(thread) \(index)", immediately: index % 500 == 499) }
+                }
+            }
+        }
+        output.flush()
+        let lines = try #require(Self.contents(path)).split(separator: "\n")
+        #expect(lines.count == 8 * 2_000)
+        for thread in 0..<8 {
+            let own = lines.filter { $0.hasPrefix("t\(thread) ") }.map { Int($0.split(separator: " ")[1])! }
+            #expect(own == Array(0..<2_000), "thread \(thread)'s lines out of order or missing")
+        }
     }
 
     /// A fresh directory for log files.
