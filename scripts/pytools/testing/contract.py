@@ -1,5 +1,5 @@
-"""Checks the dashboard's HTTP contract (Services/dashboard/src/contract.ts) against a running system: each interface's
-required fields must be in what its endpoint answers, with the JSON type the interface names, and every field of
+"""Checks the dashboard's HTTP contract (Services/dashboard/src/contract.ts and src/api/products.ts) against a running
+system: each interface's required fields must be in what its endpoint answers, with the JSON type the interface names, and every field of
 the answer must be one the interface lists. A field renamed on one side only (the simulation job's `id`, sent as
 `_id`) fails here instead of leaving the dashboard reading `undefined`.
 
@@ -10,18 +10,22 @@ import os
 import re
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
-CONTRACT = Path(__file__).resolve().parents[3] / "Services" / "dashboard" / "src" / "contract.ts"
+SOURCES = Path(__file__).resolve().parents[3] / "Services" / "dashboard" / "src"
+CONTRACT = SOURCES / "contract.ts"
+PRODUCTS = SOURCES / "api" / "products.ts"
 
 
-def parse_interfaces(text):
-    """`{name: {field: (optional, type)}}` for each top-level `export interface` (nested object types: type "object")."""
-    interfaces = {}
-    for match in re.finditer(r"export interface (\w+) \{\n(.*?)\n\}", text, re.DOTALL):
-        fields, depth = {}, 0
-        for line in match.group(2).splitlines():
+def parse_interfaces(text, interfaces=None):
+    """`{name: {field: (optional, type)}}` for each top-level `export interface` (nested object types: type "object"),
+    added to `interfaces`; an interface that `extends` one already parsed starts with that one's fields."""
+    interfaces = {} if interfaces is None else interfaces
+    for match in re.finditer(r"export interface (\w+)(?: extends (\w+))? \{\n(.*?)\n\}", text, re.DOTALL):
+        fields, depth = dict(interfaces.get(match.group(2), {})) if match.group(2) else {}, 0
+        for line in match.group(3).splitlines():
             stripped = line.strip()
             if depth == 0:
                 field = re.match(r"(\w+)(\?)?:\s*(.+?);?$", stripped)
@@ -44,12 +48,29 @@ def json_kind(value):
     return "array" if isinstance(value, list) else "object"
 
 
+def union_members(ts_type):
+    """The members of a union type, split at the `|`s outside `<>`, `{}` and `()` (`Record<"1" | "2", number>` is one)."""
+    members, depth, start = [], 0, 0
+    for index, char in enumerate(ts_type):
+        if char in "<{(":
+            depth += 1
+        elif char in ">})":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            members.append(ts_type[start:index].strip())
+            start = index + 1
+    members.append(ts_type[start:].strip())
+    return members
+
+
 def allowed_kinds(ts_type, interfaces):
     """The JSON kinds a TypeScript field type admits (a union's members; a quoted literal is a string)."""
     kinds = set()
-    for member in (part.strip() for part in ts_type.split("|")):
-        if member.endswith("[]"):
+    for member in union_members(ts_type):
+        if member.endswith("[]") or member.startswith("Array<"):
             kinds.add("array")
+        elif member.startswith("Record<"):
+            kinds.add("object")
         elif member in ("string", "number", "boolean", "null") or member.startswith('"'):
             kinds.add("string" if member.startswith('"') else member)
         elif member == "Label":
@@ -108,6 +129,43 @@ class Client:
             return error.code, (json.loads(raw) if raw else None)
 
 
+def check_products(client, expect, problems):
+    """The catalog's answers against products.ts: a page, the top list, one product, its reviews, a search."""
+    listed = {}
+    for name, path, many in [
+        ("ProductPage", "/api/v1/products?sort=reviews&limit=5", False),
+        ("ProductSummary", "/api/v1/products/top?by=reviews&limit=5", True),
+        ("ProductSummary", "/api/v1/products/top?by=rating&limit=5", True),
+        ("SearchResults", "/api/v1/search?q=fabric&limit=5", False),
+    ]:
+        status, answer = client.call(path)
+        if status != 200:
+            problems.append(f"{path}: {status} {answer}")
+            continue
+        expect(name, path, status, answer, many)
+        if many and isinstance(answer, list) and answer and isinstance(answer[0], dict):
+            listed.setdefault("id", answer[0].get("id"))
+    product = listed.get("id")
+    if not isinstance(product, str):
+        problems.append("/api/v1/products/top: no product to ask about (the system test loads a catalog first)")
+        return
+    path = f"/api/v1/products/{urllib.parse.quote(product, safe='')}"
+    status, answer = client.call(path)
+    if status != 200:
+        problems.append(f"{path}: {status} {answer}")
+    else:
+        expect("ProductDetail", path, status, answer)
+    path += "/reviews?limit=5"
+    status, answer = client.call(path)
+    if status != 200 or not isinstance(answer, dict) or not set(answer) <= {"reviews", "nextBefore"} \
+            or not isinstance(answer.get("reviews"), list):
+        problems.append(f"{path}: {status} {answer} (expected {{reviews: ProductReview[], nextBefore?: number}})")
+    elif answer["reviews"]:
+        expect("ProductReview", path, status, answer["reviews"], many=True)
+    else:
+        problems.append(f"{path}: no reviews of the product the top list leads with")
+
+
 def main():
     parser = argparse.ArgumentParser(prog="python -m pytools.testing.contract", description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:8080")
@@ -124,6 +182,10 @@ def main():
                 "LoginResponse", "OwnReview", "OwnReviews", "SimulationJob", "Recommendation"}
     if not expected <= set(interfaces):
         sys.exit(f"contract: {CONTRACT} lacks {sorted(expected - set(interfaces))}")
+    parse_interfaces(PRODUCTS.read_text(encoding="utf-8"), interfaces)
+    expected = {"ProductSummary", "ProductDetail", "ProductPage", "ProductReview", "SearchResults"}
+    if not expected <= set(interfaces):
+        sys.exit(f"contract: {PRODUCTS} lacks {sorted(expected - set(interfaces))}")
     client, problems, checked = Client(args.base_url), [], []
 
     def expect(name, path, status, answer, many=False):
@@ -174,6 +236,8 @@ def main():
         status, answer = client.call(path)
         expect("ReviewStatus", path, status, answer)
 
+    check_products(client, expect, problems)
+
     status, answer = client.call("/api/v1/no-such-thing")
     if status != 404:
         problems.append(f"/api/v1/no-such-thing: {status}, expected 404")
@@ -183,7 +247,7 @@ def main():
         print(f"FAIL: {problem}")
     if problems:
         sys.exit(1)
-    print(f"contract: {len(checked)} answers matched {len(set(checked))} interfaces of {CONTRACT.name}")
+    print(f"contract: {len(checked)} answers matched {len(set(checked))} interfaces of {CONTRACT.name} and {PRODUCTS.name}")
 
 
 if __name__ == "__main__":
