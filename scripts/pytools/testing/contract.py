@@ -129,23 +129,30 @@ class Client:
             return error.code, (json.loads(raw) if raw else None)
 
 
-def check_products(client, expect, problems):
-    """The catalog's answers against products.ts: a page, the top list, one product, its reviews, a search."""
-    listed = {}
-    for name, path, many in [
-        ("ProductPage", "/api/v1/products?sort=reviews&limit=5", False),
-        ("ProductSummary", "/api/v1/products/top?by=reviews&limit=5", True),
-        ("ProductSummary", "/api/v1/products/top?by=rating&limit=5", True),
-        ("SearchResults", "/api/v1/search?q=fabric&limit=5", False),
-    ]:
+def expect_each(client, expect, problems, checks):
+    """GETs each `(interface, path, many)` and checks a 200 answer against the interface; returns the answers by path."""
+    answers = {}
+    for name, path, many in checks:
         status, answer = client.call(path)
         if status != 200:
             problems.append(f"{path}: {status} {answer}")
             continue
         expect(name, path, status, answer, many)
-        if many and isinstance(answer, list) and answer and isinstance(answer[0], dict):
-            listed.setdefault("id", answer[0].get("id"))
-    product = listed.get("id")
+        answers[path] = answer
+    return answers
+
+
+def check_products(client, expect, problems):
+    """The catalog's answers against products.ts: a page, the top lists, one product, its reviews, a search."""
+    top = "/api/v1/products/top?by=reviews&limit=5"
+    answers = expect_each(client, expect, problems, [
+        ("ProductPage", "/api/v1/products?sort=reviews&limit=5", False),
+        ("ProductSummary", top, True),
+        ("ProductSummary", "/api/v1/products/top?by=rating&limit=5", True),
+        ("SearchResults", "/api/v1/search?q=fabric&limit=5", False),
+    ])
+    leading = answers.get(top)
+    product = leading[0].get("id") if isinstance(leading, list) and leading and isinstance(leading[0], dict) else None
     if not isinstance(product, str):
         problems.append("/api/v1/products/top: no product to ask about (the system test loads a catalog first)")
         return
@@ -206,7 +213,7 @@ def main():
     expect("LoginResponse", "/api/v1/login", status, login)
     client.token = login.get("token")
 
-    for name, path, many in [
+    expect_each(client, expect, problems, [
         ("WordCount", "/api/results/wordcount?limit=5", True),
         ("Prediction", "/api/results/sentiment", True),
         ("AccuracyPoint", "/api/results/sentiment/accuracy", True),
@@ -214,12 +221,7 @@ def main():
         ("UserProfile", "/api/v1/me", False),
         ("OwnReviews", "/api/v1/me/reviews?limit=5&skip=0", False),
         ("SimulationJob", "/api/v1/simulate", False),
-    ]:
-        status, answer = client.call(path)
-        if status != 200:
-            problems.append(f"{path}: {status} {answer}")
-            continue
-        expect(name, path, status, answer, many)
+    ])
 
     status, answer = client.call("/api/v1/me/recommendations")
     if status == 200 and isinstance(answer, dict) and set(answer) == {"recommendations"}:
