@@ -1,10 +1,11 @@
 import NIOCore
 import NIOHTTP1
 
-/// The gateway's HTTP/1 response encoder, in place of NIO's `HTTPResponseEncoder` on every client connection
-/// (``FastPathHandler/Placement`` swaps it in). It frames and encodes response parts as NIO's does — the same bytes,
-/// pinned by a test against NIO's encoder — and it can also send an answer whose head is already bytes
-/// (``writeAnswer(head:body:)``): a cache hit's head is encoded once per stored answer, not once per hit.
+/// The gateway's HTTP/1 response encoder, in place of NIO's `HTTPResponseEncoder` on every client connection when a
+/// fast path is on (``FastPathHandler/codec``). It frames and encodes response parts as NIO's does — the same bytes,
+/// pinned by a test against NIO's encoder — and it can also send a head that is already bytes
+/// (``writeHead(_:status:chunked:)``, ``writeAnswer(head:status:body:)``): a cache hit's head is encoded once per
+/// stored answer, not once per hit, and a proxied answer's straight from the upstream's.
 ///
 /// Answers to `HEAD` and `CONNECT` carry no body. NIO's encoder learns each request's method from its paired request
 /// decoder; here ``FastPathHandler``, right behind an unpaired decoder, reports every request head

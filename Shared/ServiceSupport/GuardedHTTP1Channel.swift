@@ -8,9 +8,9 @@ import NIOHTTPTypesHTTP1
 /// request heads limited to `maxHeadBytes`, and idle keep-alive connections closed after `idleTimeout`. Both HTTP
 /// servers (api-server, gateway) use it: `Application(router:server: GuardedHTTP1Channel.server(...))`.
 ///
-/// The pipeline is Hummingbird's own (`HTTP1Channel`) with the guard added, built here so that a server can put in its
-/// own HTTP/1 byte codec (``Codec``; the gateway's answers cache hits with prebuilt heads). Requests are then handled
-/// by Hummingbird's `HTTP1Channel`.
+/// The pipeline is the one Hummingbird's `HTTP1Channel` builds (as of Hummingbird 2.28) with the guard added, built
+/// here so that a server can put in its own HTTP/1 byte codec (``Codec``: the gateway's encoder writes prebuilt heads).
+/// Requests are then handled by Hummingbird's `HTTP1Channel`.
 public struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     public typealias Value = HTTP1Channel.Value
     /// Adds the handlers that turn bytes into NIO's HTTP/1 request parts and response parts into bytes, given the
