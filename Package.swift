@@ -49,7 +49,9 @@ let package = Package(
         .target(name: "Mongo", dependencies: ["CMongoc", logging, lockedValue, .product(name: "DequeModule", package: "swift-collections")], path: "Shared/Mongo", exclude: ["README.md"]),
         // The analysis core is numeric code that is 20–50× slower unoptimised; tests and the local stack train models with
         // it, so it is optimised in debug builds too.
-        .target(name: "ReviewAnalysis", path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "ReviewAnalysis", dependencies: ["CPrefetch"], path: "Shared/ReviewAnalysis", swiftSettings: [.unsafeFlags(["-O"])]),
+        // A cache prefetch hint (C's __builtin_prefetch) for the analysis core's table lookups.
+        .target(name: "CPrefetch", path: "Shared/CPrefetch"),
         .target(name: "ReviewContracts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/ReviewContracts"),
         // The one reader of settings from flags and the environment (no server parts, so the trainer can use it too).
         .target(name: "Settings", dependencies: [argumentParser, lockedValue], path: "Shared/Settings"),

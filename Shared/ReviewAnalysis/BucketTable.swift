@@ -4,9 +4,10 @@ import Glibc
 
 /// Each bucket's IDF and linear weight side by side, the table the prediction path looks every n-gram up in.
 ///
-/// At 2^18 buckets it is 2 MiB, looked up at random, so most lookups miss the cache and many miss the TLB. It is
+/// At 2^20 buckets it is 8 MiB, looked up at random, so most lookups miss the cache and many miss the TLB. It is
 /// allocated 2 MiB-aligned and, on Linux, offered to the kernel for transparent huge pages, so the whole table sits
-/// behind one or two TLB entries.
+/// behind a few TLB entries; and the prediction path prefetches each n-gram's entry as soon as the n-gram is hashed
+/// (``HashingVectorizer``), so the lookups after the tokenizing find their lines in cache or on the way.
 /// Unchecked `Sendable`: the entries are written only in `init`, then only read until `deinit` frees them.
 final class BucketTable: @unchecked Sendable {
     let entries: UnsafeMutableBufferPointer<SIMD2<Float>>

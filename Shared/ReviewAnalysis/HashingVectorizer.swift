@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// Hashing TF-IDF over word n-grams: tokens from ``TokenScanner``, optionally negation-marked, n-grams hashed into
@@ -94,17 +95,19 @@ public struct HashingVectorizer: Sendable {
         hits.reserveCapacity(256)
         let mask = UInt64(parameters.bucketCount - 1)
         var closing = ClosingSentence(enabled: parameters.closingWeight > 0)
-        Self.collect(text, namespace: 0, parameters: parameters, mask: mask, into: &hits, closing: &closing, word: word)
+        // Each n-gram's table entry is prefetched as soon as it is hashed: the tokenizing that follows hides the misses.
+        let prefetch = UnsafePointer(table.entries.baseAddress)
+        Self.collect(text, namespace: 0, parameters: parameters, mask: mask, into: &hits, closing: &closing, prefetch: prefetch, word: word)
         var sum = weightedDot(hits, scale: 1, table: table)
         if closing.enabled {
             hits.removeAll(keepingCapacity: true)
-            closing.hits(parameters: parameters, mask: mask, into: &hits)
+            closing.hits(parameters: parameters, mask: mask, into: &hits, prefetch: prefetch)
             sum += weightedDot(hits, scale: parameters.closingWeight, table: table)
         }
         if parameters.summaryWeight > 0 && !summary.isEmpty {
             hits.removeAll(keepingCapacity: true)
             var none = ClosingSentence(enabled: false)
-            Self.collect(summary, namespace: 1, parameters: parameters, mask: mask, into: &hits, closing: &none) { _, _ in }
+            Self.collect(summary, namespace: 1, parameters: parameters, mask: mask, into: &hits, closing: &none, prefetch: prefetch) { _, _ in }
             sum += weightedDot(hits, scale: parameters.summaryWeight, table: table)
         }
         return sum
@@ -234,13 +237,13 @@ public struct HashingVectorizer: Sendable {
             hashes.append(hash)
         }
 
-        /// The sentence's n-grams in the closing namespace.
-        func hits(parameters: VectorizerParameters, mask: UInt64, into hits: inout [Int32]) {
+        /// The sentence's n-grams in the closing namespace (their table entries prefetched when `prefetch` is given).
+        func hits(parameters: VectorizerParameters, mask: UInt64, into hits: inout [Int32], prefetch: UnsafePointer<SIMD2<Float>>? = nil) {
             var previous: UInt64? = nil, beforePrevious: UInt64? = nil
             for hash in hashes {
                 HashingVectorizer.appendNgrams(hash, previous: previous, beforePrevious: beforePrevious,
                                                seeds: HashingVectorizer.namespaceSeeds[2], ngramMax: parameters.ngramMax,
-                                               mask: mask, into: &hits)
+                                               mask: mask, into: &hits, prefetch: prefetch)
                 beforePrevious = previous
                 previous = hash
             }
@@ -250,6 +253,7 @@ public struct HashingVectorizer: Sendable {
     @inline(__always)
     private static func collect(_ text: String, namespace: Int, parameters: VectorizerParameters, mask: UInt64,
                                 into hits: inout [Int32], closing: inout ClosingSentence,
+                                prefetch: UnsafePointer<SIMD2<Float>>? = nil,
                                 word: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
         let seeds = namespaceSeeds[namespace]
         let ngramMax = parameters.ngramMax, dropStopWords = parameters.removeStopWords
@@ -269,7 +273,7 @@ public struct HashingVectorizer: Sendable {
             if punctuation != .none { negated = false }
             let hash = negated ? mix(plain ^ negationSalt) : plain
             appendNgrams(hash, previous: previous, beforePrevious: beforePrevious, seeds: seeds, ngramMax: ngramMax,
-                         mask: mask, into: &hits)
+                         mask: mask, into: &hits, prefetch: prefetch)
             closing.add(hash, startsSentence: sentenceEnded)
             sentenceEnded = false
             beforePrevious = previous
@@ -281,14 +285,18 @@ public struct HashingVectorizer: Sendable {
     @inline(__always)
     static func appendNgrams(_ hash: UInt64, previous: UInt64?, beforePrevious: UInt64?,
                              seeds: (unigram: UInt64, bigram: UInt64, trigram: UInt64), ngramMax: Int, mask: UInt64,
-                             into hits: inout [Int32]) {
-        hits.append(Int32(truncatingIfNeeded: mix(hash ^ seeds.unigram) & mask))
+                             into hits: inout [Int32], prefetch: UnsafePointer<SIMD2<Float>>? = nil) {
+        @inline(__always) func append(_ bucket: UInt64) {
+            hits.append(Int32(truncatingIfNeeded: bucket))
+            if let prefetch { cprefetch_read(prefetch + Int(bucket)) }
+        }
+        append(mix(hash ^ seeds.unigram) & mask)
         if ngramMax >= 2, let previous {
             let bigram = (previous &* 0x9E37_79B9_7F4A_7C15) ^ hash
-            hits.append(Int32(truncatingIfNeeded: mix(bigram ^ seeds.bigram) & mask))
+            append(mix(bigram ^ seeds.bigram) & mask)
             if ngramMax >= 3, let beforePrevious {
                 let trigram = (beforePrevious &* 0xC2B2_AE3D_27D4_EB4F) ^ bigram
-                hits.append(Int32(truncatingIfNeeded: mix(trigram ^ seeds.trigram) & mask))
+                append(mix(trigram ^ seeds.trigram) & mask)
             }
         }
     }
