@@ -208,13 +208,12 @@ final class PipelineProxy: Sendable {
         return (buffer, chunked)
     }
 
-    /// The security headers' lines, the same on every proxied answer.
+    /// The security headers' lines (``SecurityHeadersMiddleware/harden(_:)``'s), the same on every proxied answer.
     private static let securityLines: ByteBuffer = {
+        var fields = HTTPFields()
+        SecurityHeadersMiddleware<GatewayRequestContext>.harden(&fields)
         var lines = ByteBuffer()
-        for (name, value) in [
-            ("Content-Security-Policy", SecurityHeadersMiddleware<GatewayRequestContext>.contentSecurityPolicy), ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
-        ] { ResponseEncoder.encodeLine(name, value, into: &lines) }
+        for field in fields { ResponseEncoder.encodeLine(field.name.rawName, field.value, into: &lines) }
         return lines
     }()
 

@@ -157,11 +157,7 @@ def check_products(client, expect, problems):
         problems.append("/api/v1/products/top: no product to ask about (the system test loads a catalog first)")
         return
     path = f"/api/v1/products/{urllib.parse.quote(product, safe='')}"
-    status, answer = client.call(path)
-    if status != 200:
-        problems.append(f"{path}: {status} {answer}")
-    else:
-        expect("ProductDetail", path, status, answer)
+    expect_each(client, expect, problems, [("ProductDetail", path, False)])
     path += "/reviews?limit=5"
     status, answer = client.call(path)
     if status != 200 or not isinstance(answer, dict) or not set(answer) <= {"reviews", "nextBefore"} \
